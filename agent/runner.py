@@ -1,0 +1,219 @@
+"""``run``: one agent definition over one workdir, from loading to the written files.
+
+Bad input (a broken definition, a missing workdir or ``input.md``, no credentials) raises
+``BadInput`` before any model call. Everything after that ends in a ``RunResult``: files are
+written only when the contract accepted a result, and never otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import anthropic
+
+from agent.cassette import CassetteError, RecordingTransport, ReplayTransport
+from agent.contract import ContractFailure, contract_for
+from agent.definition import AgentDefinition, DefinitionError, load_definition, resolve_model
+from agent.inputs import InputError, Inputs, first_message, read_inputs, system_prompt
+from agent.loop import Budget, Conversation, Event, RunFailure, run_loop
+from agent.model import AnthropicModel, ModelClient, anthropic_model
+from agent.output import OutputPathError, WorkdirBusy, target, workdir_lock, write_outputs
+from agent.result import RunResult
+from agent.retry import RetryAfterTooLong, RetryPolicy, cause_of
+from agent.sandbox import Workdir
+from agent.tools import TOOLS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEFINITION = "planner-database.md"
+
+
+class BadInput(Exception):
+    """The user must fix the invocation, the definition or the workdir (exit code 2)."""
+
+
+def default_definition() -> Path:
+    """The bundled planner-database definition, in an installed wheel or a source checkout."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "_data" / "prompts", package.parent / "prompts"):
+        if (folder / DEFAULT_DEFINITION).is_file():
+            return folder / DEFAULT_DEFINITION
+    raise BadInput("the bundled prompts/planner-database.md is missing; reinstall the package")
+
+
+def run(
+    definition: str | os.PathLike[str] | None = None,
+    workdir: str | os.PathLike[str] = ".",
+    *,
+    model: str | None = None,
+    budget: Budget | None = None,
+    replay: str | os.PathLike[str] | None = None,
+    record: str | os.PathLike[str] | None = None,
+    dsn: str | None = None,
+    client: ModelClient | None = None,
+    retry_policy: RetryPolicy | None = None,
+    timeout_s: float = 600.0,
+    on_event: Callable[[Event], None] | None = None,
+) -> RunResult:
+    """Run ``definition`` over ``workdir``; raise BadInput for what the user must fix."""
+    started = time.monotonic()
+    emit = on_event or (lambda event: None)
+    loaded = _load(definition)
+    sandbox = _workdir(workdir)
+    model_id = _model_id(loaded, model)
+    inputs = _inputs(loaded, sandbox)
+    if loaded.output is not None:
+        _check_output(sandbox, loaded.output)
+
+    contract = contract_for(loaded, dsn=dsn)
+    replay_path = Path(replay) if replay is not None else None
+    record_path = Path(record) if record is not None else None
+    transport: ReplayTransport | RecordingTransport | None = None
+    if client is None:
+        client, transport = _client(sandbox, replay_path, record_path, retry_policy, timeout_s)
+    if isinstance(client, AnthropicModel):
+        client.on_retry = lambda retry: emit({"type": "retry", **asdict(retry)})
+
+    tools = tuple(name for name in (loaded.tools or tuple(TOOLS)) if name in TOOLS)
+    request: dict[str, Any] = {
+        "model": model_id,
+        "system": system_prompt(loaded, sandbox, loaded.output),
+        "tools": [*(tool_definition(name) for name in tools), contract.tool()],
+        "tool_choice": {"type": "auto"},
+    }
+    conversation = Conversation(request=request, messages=[first_message(inputs)])
+    emit({"type": "start", "definition": loaded, "model": model_id, "inputs": inputs})
+
+    result = RunResult(subtype="success", result="", model=model_id)
+    result.missing_inputs = sorted(inputs.missing)
+    try:
+        with workdir_lock(sandbox.path):
+            verdict = run_loop(
+                conversation,
+                client=client,
+                contract=contract,
+                workdir=sandbox,
+                tools=tools,
+                budget=budget or Budget(),
+                emit=emit,
+            )
+            if isinstance(transport, ReplayTransport):
+                transport.check_exhausted()
+            files = contract.outputs(verdict.value, model_id)
+            result.output_files = write_outputs(sandbox.path, files)
+            result.result = contract.summary(verdict.value)
+    except WorkdirBusy as error:
+        _fail(result, "error_workdir_busy", str(error))
+    except RunFailure as error:
+        _fail(result, error.kind, str(error))
+    except ContractFailure as error:
+        _fail(result, "error_proof_unavailable", str(error))
+    except CassetteError as error:
+        _fail(result, "error_replay", str(error))
+    except RetryAfterTooLong as error:
+        _fail(result, "error_api", str(error))
+    except anthropic.APIError as error:
+        _fail(result, *_api_failure(error))
+
+    _finish(result, conversation, client, started)
+    return result
+
+
+def tool_definition(name: str) -> dict[str, Any]:
+    """A read-only tool as the Messages API takes it."""
+    tool = TOOLS[name]
+    return {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
+
+
+def _load(definition: str | os.PathLike[str] | None) -> AgentDefinition:
+    path = Path(definition) if definition is not None else default_definition()
+    try:
+        return load_definition(path)
+    except DefinitionError as error:
+        raise BadInput(str(error)) from None
+
+
+def _workdir(workdir: str | os.PathLike[str]) -> Workdir:
+    if not Path(workdir).is_dir():
+        raise BadInput(f"workdir {workdir} is not a folder; pass the spec folder as --workdir")
+    try:
+        return Workdir(workdir)
+    except ValueError as error:
+        raise BadInput(str(error)) from None
+
+
+def _model_id(definition: AgentDefinition, override: str | None) -> str:
+    try:
+        return resolve_model(definition.model, override)
+    except DefinitionError as error:
+        raise BadInput(str(error)) from None
+
+
+def _inputs(definition: AgentDefinition, workdir: Workdir) -> Inputs:
+    try:
+        return read_inputs(definition, workdir)
+    except InputError as error:
+        raise BadInput(str(error)) from None
+
+
+def _check_output(workdir: Workdir, output: str) -> None:
+    try:
+        target(workdir.path, output)
+    except OutputPathError as error:
+        raise BadInput(f"{error}; fix the Output path in the definition") from None
+
+
+def _client(
+    workdir: Workdir,
+    replay: Path | None,
+    record: Path | None,
+    policy: RetryPolicy | None,
+    timeout_s: float,
+) -> tuple[ModelClient, ReplayTransport | RecordingTransport | None]:
+    has_key = bool(os.environ.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_AUTH_TOKEN"))
+    if replay is None and not has_key:
+        raise BadInput(
+            "no API key: set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for another endpoint), "
+            "or pass --replay CASSETTE to replay a recorded run"
+        )
+    try:
+        return anthropic_model(
+            workdir=workdir.path, replay=replay, record=record, timeout_s=timeout_s, policy=policy
+        )
+    except CassetteError as error:
+        raise BadInput(str(error)) from None
+
+
+def _api_failure(error: anthropic.APIError) -> tuple[str, str]:
+    cause = error.__cause__
+    if isinstance(error, anthropic.APIConnectionError) and isinstance(cause, CassetteError):
+        return "error_replay", str(cause)
+    return "error_api", f"the Messages API call failed after retries: {cause_of(error)}"
+
+
+def _fail(result: RunResult, kind: str, message: str) -> None:
+    log.error("%s", message)
+    result.subtype = kind
+    result.result = message
+
+
+def _finish(
+    result: RunResult, conversation: Conversation, client: ModelClient, started: float
+) -> None:
+    usage = conversation.usage
+    result.num_turns = conversation.turns
+    result.result_turns = conversation.result_turns
+    result.usage = asdict(usage)
+    result.duration_ms = int((time.monotonic() - started) * 1000)
+    if isinstance(client, AnthropicModel):
+        result.retries = [asdict(retry) for retry in client.retries]
+    if conversation.verdicts:
+        last = conversation.verdicts[-1]
+        result.findings = last.findings or [{"message": problem} for problem in last.problems]
+        result.proof = last.proof
