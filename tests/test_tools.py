@@ -215,6 +215,17 @@ def test_glob_patterns(workdir: Workdir) -> None:
     assert names(pattern="*.ts", path="") == ["a.ts"]
 
 
+def test_file_names_that_are_not_utf8_come_out_as_valid_text(workdir: Workdir) -> None:
+    (workdir.real / os.fsdecode(b"caf\xe9.md")).write_text("needle\n")
+
+    listed = run(workdir, "Glob", pattern="*.md")
+    found = run(workdir, "Grep", pattern="needle", output_mode="content")
+
+    assert listed == str(workdir.path / "caf\\udce9.md")
+    assert found == f"{workdir.path / 'caf'}\\udce9.md:1:needle"
+    assert found.encode("utf-8")
+
+
 def test_glob_truncates_after_100_files(workdir: Workdir) -> None:
     for number in range(130):
         write(workdir, f"m/{number:03}.sql", "", mtime=1000 + number)

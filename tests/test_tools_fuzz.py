@@ -72,7 +72,7 @@ def test_read_takes_any_arguments(workdir: Workdir) -> None:
         {"file_path": st.one_of(paths(workdir.path), VALUES)}, {"offset": COUNTS, "limit": COUNTS}
     )
 
-    @settings(FUZZ, max_examples=800)
+    @settings(FUZZ, max_examples=600)
     @given(st.one_of(typed, messy))
     def read(generated: dict) -> None:
         check(workdir, TOOLS["Read"], generated)
@@ -89,7 +89,7 @@ def test_glob_takes_any_arguments(workdir: Workdir) -> None:
         {"path": st.one_of(paths(workdir.path), VALUES)},
     )
 
-    @settings(FUZZ, max_examples=800)
+    @settings(FUZZ, max_examples=600)
     @given(st.one_of(typed, messy))
     def glob(generated: dict) -> None:
         check(workdir, TOOLS["Glob"], generated)
@@ -120,7 +120,7 @@ GREP_MESSY = {key: st.one_of(strategy, VALUES) for key, strategy in GREP_TYPED.i
 def test_grep_arguments_are_validated() -> None:
     strategy = arguments({"pattern": st.one_of(REGEXES, VALUES)}, GREP_MESSY)
 
-    @settings(FUZZ, max_examples=800)
+    @settings(FUZZ, max_examples=600)
     @given(strategy)
     def parse(generated: dict) -> None:
         try:
@@ -139,7 +139,7 @@ def test_grep_takes_any_arguments(workdir: Workdir) -> None:
     typed = st.fixed_dictionaries({"pattern": REGEXES}, optional={"path": where, **GREP_TYPED})
     messy = arguments({"pattern": st.one_of(REGEXES, VALUES)}, {"path": where, **GREP_MESSY})
 
-    @settings(FUZZ, max_examples=300)
+    @settings(FUZZ, max_examples=250)
     @given(st.one_of(typed, typed, messy))
     def search(generated: dict) -> None:
         check(workdir, grep, generated)
@@ -148,7 +148,7 @@ def test_grep_takes_any_arguments(workdir: Workdir) -> None:
 
 
 def test_resolve_keeps_every_path_inside(workdir: Workdir) -> None:
-    @settings(FUZZ, max_examples=800)
+    @settings(FUZZ, max_examples=600)
     @given(paths(workdir.path))
     def resolve(path: str) -> None:
         try:

@@ -35,9 +35,12 @@ class Tool(ABC, Generic[Arguments]):
         """Validate `arguments`, then call the tool; any expected failure is a ToolError."""
         parsed = self.parse(arguments)
         try:
-            return self.call(workdir, parsed)
+            output = self.call(workdir, parsed)
         except OSError as error:
             raise ToolError(f"{self.name} failed: {error.strerror or error}") from None
+
+        # File names that are not UTF-8 arrive as lone surrogates, which no JSON body may carry.
+        return output.encode("utf-8", "backslashreplace").decode("utf-8")
 
     def parse(self, arguments: dict[str, Any]) -> Arguments:
         """Turn the model's argument dict into the tool's model or raise a one-line ToolError."""
