@@ -6,6 +6,7 @@ import copy
 import json
 import re
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,36 +43,40 @@ def all_new() -> DatabasePlan:
     return DatabasePlan.model_validate(data)
 
 
-def created(statement: str) -> tuple[str, str] | None:
-    """Return (kind, name) of the object a CREATE / ADD statement makes."""
-    patterns = {
-        "table": r"^CREATE TABLE (\S+)",
-        "index": r"^CREATE (?:UNIQUE )?INDEX (\S+)",
-        "type": r"^CREATE TYPE (\S+)",
-        "column": r"^ALTER TABLE \S+ ADD COLUMN (\S+)",
-        "constraint": r"^ALTER TABLE \S+ ADD CONSTRAINT (\S+)",
-    }
+CREATES = {
+    "table": r"^CREATE TABLE (?P<name>\S+)",
+    "index": r"^CREATE (?:UNIQUE )?INDEX (?P<name>\S+) ON (?P<table>\S+)",
+    "type": r"^CREATE TYPE (?P<name>\S+)",
+    "column": r"^ALTER TABLE (?P<table>\S+) ADD COLUMN (?P<name>\S+)",
+    "constraint": r"^ALTER TABLE (?P<table>\S+) ADD CONSTRAINT (?P<name>\S+)",
+}
+DROPS = {
+    "table": r"^DROP TABLE (?P<name>\S+)",
+    "index": r"^DROP INDEX (?P<name>\S+)",
+    "type": r"^DROP TYPE (?P<name>\S+)",
+    "column": r"^ALTER TABLE \S+ DROP COLUMN (?P<name>\S+)",
+    "constraint": r"^ALTER TABLE \S+ DROP (?:CONSTRAINT|CHECK|FOREIGN KEY|INDEX) (?P<name>\S+)",
+}
+
+
+def _match(patterns: dict[str, str], statement: str) -> tuple[str, str, str] | None:
     for kind, pattern in patterns.items():
         match = re.match(pattern, statement)
         if match:
-            return kind, match.group(1)
+            return kind, match["name"], match.groupdict().get("table") or match["name"]
     return None
+
+
+def created(statement: str) -> tuple[str, str] | None:
+    """Return (kind, name) of the object a CREATE / ADD statement makes."""
+    found = _match(CREATES, statement)
+    return found[:2] if found else None
 
 
 def dropped(statement: str) -> tuple[str, str] | None:
     """Return (kind, name) of the object a DROP statement removes."""
-    patterns = {
-        "table": r"^DROP TABLE (\S+)",
-        "index": r"^DROP INDEX (\S+)",
-        "type": r"^DROP TYPE (\S+)",
-        "column": r"^ALTER TABLE \S+ DROP COLUMN (\S+)",
-        "constraint": r"^ALTER TABLE \S+ DROP (?:CONSTRAINT|CHECK|FOREIGN KEY|INDEX) (\S+)",
-    }
-    for kind, pattern in patterns.items():
-        match = re.match(pattern, statement)
-        if match:
-            return kind, match.group(1)
-    return None
+    found = _match(DROPS, statement)
+    return found[:2] if found else None
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -91,10 +96,13 @@ def test_small_plan_compiles_with_pinned_statements(dialect: Dialect) -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_down_is_the_exact_reverse_of_up(dialect: Dialect) -> None:
     for migration in migrations_sql(all_new(), dialect):
-        made = [created(s) for s in migration.up if created(s)]
+        made = [m for m in map(partial(_match, CREATES), migration.up) if m]
+        new_tables = {name for kind, name, _ in made if kind == "table"}
+        # What lives on a table this migration creates goes with the table's DROP.
+        expected = [m[:2] for m in made if m[0] == "table" or m[2] not in new_tables]
         undone = [dropped(s) for s in migration.down if dropped(s)]
 
-        assert undone == list(reversed(made)), migration.id
+        assert undone == list(reversed(expected)), migration.id
 
 
 def test_raw_steps_run_only_on_their_database() -> None:
@@ -224,7 +232,7 @@ def long_plan() -> DatabasePlan:
             "class_name": "Long",
             "columns": [
                 {"name": "id", "type": "integer", "primary_key": True},
-                {"name": "a" * 40, "type": "integer", "unique": True, "check": "id > 0"},
+                {"name": "a" * 40, "type": "integer", "unique": True, "check": f"{'a' * 40} > 0"},
                 {"name": "b" * 40, "type": "integer"},
                 {
                     "name": "parent_id",

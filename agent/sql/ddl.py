@@ -58,6 +58,7 @@ class _Writer:
         self.plan, self.dialect, self.ledger = plan, dialect, ledger
         self.sa_dialect = _DIALECTS[dialect]
         self.notes: list[str] = []
+        self.final = build_metadata(plan, dialect)
 
     def compile(self, element: Any) -> str:
         return str(element.compile(dialect=self.sa_dialect)).strip()
@@ -77,24 +78,39 @@ class _Writer:
             self._indexes(step, md, position, operation.table or "")
         elif operation.action == "add_constraint":
             self._add_constraint(step, md, position, operation)
+
+        table = operation.table if operation and operation.action != "create_table" else None
+        if table and self._born_earlier_in_migration(table, position):
+            # Dropping the table in this migration's Down removes the part with it; a separate
+            # drop could even fail (MySQL keeps indexes that foreign keys use).
+            step.down = []
         return step
+
+    def _born_earlier_in_migration(self, table: str, position: Position) -> bool:
+        home = self.ledger.tables.get(table)
+        return home is not None and home[0] == position[0] and home < position
+
+    def _enum_birth(self, table: str, home: Position) -> Position:
+        """Return where a column's enum type must exist: with its table when that is newer."""
+        return self.ledger.tables[table] if self._born_earlier_in_migration(table, home) else home
 
     def _enums(self, step: _Step, md: sa.MetaData, position: Position) -> None:
         if self.dialect != "postgresql":
             return
-        for enum in self._enums_born_at(md, position):
+        for enum in self._enums_born_at(position):
             step.add(
                 self.compile(postgresql.CreateEnumType(enum)),
                 self.compile(postgresql.DropEnumType(enum)),
             )
 
-    def _enums_born_at(self, md: sa.MetaData, position: Position) -> list[sa.Enum]:
+    def _enums_born_at(self, position: Position) -> list[sa.Enum]:
         first_use: dict[str, Position] = {}
         types: dict[str, sa.Enum] = {}
         for (table, name), home in self.ledger.columns.items():
-            column = md.tables[table].c.get(name) if table in md.tables else None
+            column = self.final.tables[table].c.get(name)
             if column is not None and isinstance(column.type, sa.Enum) and column.type.name:
-                first_use[column.type.name] = min(home, first_use.get(column.type.name, home))
+                born = self._enum_birth(table, home)
+                first_use[column.type.name] = min(born, first_use.get(column.type.name, born))
                 types[column.type.name] = column.type
         return [types[name] for name in sorted(types) if first_use[name] == position]
 
@@ -112,7 +128,9 @@ class _Writer:
             )
         sa_table = md.tables[table]
         step.add(self.compile(CreateTable(sa_table)), self.compile(DropTable(sa_table)))
-        self._indexes(step, md, position, table)
+        indexes = _Step()
+        self._indexes(indexes, md, position, table)
+        step.up.extend(indexes.up)
 
     def _add_column(
         self, step: _Step, md: sa.MetaData, position: Position, table: str, name: str
@@ -136,10 +154,12 @@ class _Writer:
             f"ALTER TABLE {quoted} ADD COLUMN {spec}",
             f"ALTER TABLE {quoted} DROP COLUMN {compiler.preparer.format_column(column)}",
         )
+        # Indexes before constraints, so the Down drops a foreign key before the index that
+        # MySQL would keep for it.
+        self._indexes(step, md, position, table)
         for constraint in born_here:
             if not (self.dialect == "sqlite" and _inlinable(constraint)):
                 self._constraint(step, sa_table, constraint)
-        self._indexes(step, md, position, table)
 
     def _add_constraint(
         self, step: _Step, md: sa.MetaData, position: Position, operation: Operation
