@@ -16,6 +16,7 @@ from agent.plan import DIALECTS, DatabasePlan, Dialect
 from agent.sql import (
     PlanSQLError,
     baseline_sql,
+    derived_names,
     index_name,
     metadata,
     migrations_sql,
@@ -420,3 +421,17 @@ def test_operations_naming_unknown_parts_fail_clearly() -> None:
         )
     with pytest.raises(PlanSQLError, match="create_table users: the table exists already"):
         migrations_sql(with_operations({"action": "create_table", "table": "users"}), "sqlite")
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_derived_names_are_the_names_in_the_sql(dialect: Dialect) -> None:
+    plan = small()
+    sql = "\n".join(baseline_sql(plan, dialect) + migrations_sql(plan, dialect)[0].up)
+    sql += "\n" + "\n".join(migrations_sql(plan, dialect)[1].up)
+    in_sql = {a or b for a, b in re.findall(r"CONSTRAINT (\w+)|INDEX (\w+)", sql)}
+
+    names = derived_names(plan)
+
+    assert {n.name for n in names} == in_sql
+    assert len(names) == 15
+    assert [n.kind for n in names].count("foreign_key") == 3

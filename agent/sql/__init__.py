@@ -1,8 +1,24 @@
 """SQL of a database design, written by SQLAlchemy's DDL compiler for each database.
 
 `metadata(plan)` is the final schema; `migrations_sql` gives each migration's Up and Down;
-`baseline_sql` creates the tables that already exist, as they were before the migrations.
-Raw SQL steps written for another database are skipped (and listed in `MigrationSQL.skipped`).
+`baseline_sql` creates the tables that already exist, as they were before the migrations;
+`derived_names` lists every constraint and index name.
+
+Choices where databases differ:
+- timestamps are TIMESTAMP WITH TIME ZONE on PostgreSQL, DATETIME(6) holding UTC on MySQL
+  (TIMESTAMP would stop in 2038), DATETIME on SQLite; 'now' is CURRENT_TIMESTAMP (with the
+  column's precision on MySQL);
+- UUIDs are native on PostgreSQL with gen_random_uuid() as default; CHAR(36) elsewhere, filled
+  by the ORM; JSON is JSONB on PostgreSQL;
+- enums are CREATE TYPE on PostgreSQL, inline ENUM on MySQL, VARCHAR without a CHECK on SQLite;
+- partial indexes exist on PostgreSQL and SQLite; MySQL gets a full index (noted), and a
+  unique partial index is refused there;
+- SQLite cannot ALTER TABLE ... ADD CONSTRAINT: a unique constraint becomes a unique index, a
+  check or foreign key is refused unless it arrives with its column (inlined in ADD COLUMN);
+- Down drops each table its migration created once, with what is on it, and undoes every other
+  part one by one in exact reverse; drops carry no IF EXISTS, so a wrong Down fails loudly;
+- raw SQL steps run verbatim (one statement string each) on their database or on 'any', and
+  are skipped elsewhere with a line in `MigrationSQL.notes`.
 """
 
 from __future__ import annotations
@@ -12,7 +28,9 @@ import sqlalchemy as sa
 from agent.plan import DatabasePlan, Dialect
 from agent.sql.ddl import MigrationSQL, baseline_sql, migrations_sql
 from agent.sql.naming import (
+    DerivedName,
     check_name,
+    derived_names,
     foreign_key_name,
     index_name,
     primary_key_name,
@@ -22,10 +40,12 @@ from agent.sql.naming import (
 from agent.sql.schema import PlanSQLError, build_metadata
 
 __all__ = [
+    "DerivedName",
     "MigrationSQL",
     "PlanSQLError",
     "baseline_sql",
     "check_name",
+    "derived_names",
     "foreign_key_name",
     "index_name",
     "metadata",

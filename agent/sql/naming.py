@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from agent.plan import IDENTIFIER_LIMIT, Index
+from agent.plan import IDENTIFIER_LIMIT, DatabasePlan, Index
 
 _HASH_LENGTH = 8
 
@@ -44,3 +45,35 @@ def index_name(index: Index) -> str:
     if index.unique:
         return unique_name(index.table, columns)
     return shorten(f"idx_{index.table}_{'_'.join(columns)}")
+
+
+@dataclass(frozen=True)
+class DerivedName:
+    """One named object of the design: its table, kind, columns and derived name."""
+
+    table: str
+    kind: str
+    columns: tuple[str, ...]
+    name: str
+
+
+def derived_names(plan: DatabasePlan) -> list[DerivedName]:
+    """Return every constraint and index name the design derives, table by table."""
+    names: list[DerivedName] = []
+    for entity in plan.entities:
+        table = entity.table
+        keys = tuple(c.name for c in entity.columns if c.primary_key)
+        names.append(DerivedName(table, "primary_key", keys, primary_key_name(table)))
+        for c in entity.columns:
+            if c.unique:
+                names.append(DerivedName(table, "unique", (c.name,), unique_name(table, [c.name])))
+            if c.check is not None:
+                names.append(DerivedName(table, "check", (c.name,), check_name(table, c.name)))
+            if c.foreign_key is not None:
+                name = foreign_key_name(table, c.name, c.foreign_key.table)
+                names.append(DerivedName(table, "foreign_key", (c.name,), name))
+        for index in plan.indexes:
+            if index.table == table:
+                columns = tuple(column.name for column in index.columns)
+                names.append(DerivedName(table, "index", columns, index_name(index)))
+    return names
