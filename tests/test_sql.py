@@ -435,3 +435,37 @@ def test_derived_names_are_the_names_in_the_sql(dialect: Dialect) -> None:
     assert {n.name for n in names} == in_sql
     assert len(names) == 15
     assert [n.kind for n in names].count("foreign_key") == 3
+
+
+def test_enum_of_a_column_added_in_the_creating_migration_lives_with_its_table() -> None:
+    data = small_data()
+    data["enums"].append({"name": "link_state", "values": ["a", "b"]})
+    data["entities"][2]["columns"].append(
+        {"name": "state", "type": "enum", "enum": "link_state", "nullable": True}
+    )
+    data["migrations"][0]["operations"].append(
+        {"action": "add_column", "table": "post_tags", "column": "state"}
+    )
+    migration = migrations_sql(DatabasePlan.model_validate(data), "postgresql")[0]
+
+    made = [created(s) for s in migration.up]
+    undone = [dropped(s) for s in migration.down]
+
+    assert made.index(("type", "link_state")) < made.index(("table", "post_tags"))
+    assert made[-1] == ("column", "state")
+    assert undone.index(("table", "post_tags")) < undone.index(("type", "link_state"))
+    assert ("column", "state") not in undone
+
+
+def test_an_index_nobody_names_arrives_with_its_last_column() -> None:
+    data = small_data()
+    data["indexes"].append({"table": "users", "columns": [{"name": "name"}, {"name": "bio"}]})
+    plan = DatabasePlan.model_validate(data)
+
+    up = migrations_sql(plan, "sqlite")[1].up
+    down = migrations_sql(plan, "sqlite")[1].down
+
+    assert up[0] == "ALTER TABLE users ADD COLUMN bio TEXT"
+    assert up[1] == "CREATE INDEX idx_users_name_bio ON users (name, bio)"
+    assert down[-2:] == ["DROP INDEX idx_users_name_bio", "ALTER TABLE users DROP COLUMN bio"]
+    assert "idx_users_name_bio" not in "\n".join(baseline_sql(plan, "sqlite"))
