@@ -11,8 +11,10 @@ of 5-12 boxes crosses other boxes and stops being readable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from agent.plan import Column, DatabasePlan, Entity
 
 GAP = 7
 MAX_COLUMNS = 3
@@ -198,3 +200,68 @@ def _arrow(canvas: _Canvas, x: int, start: int, end: int, link: Link, upper: Box
     else:
         canvas.text(x, start, "▲")
         canvas.text(x + 2, start + 1, "N:1")
+
+
+def boxes(plan: DatabasePlan) -> list[Box]:
+    """One box per entity, in plan order, each column labelled with its PK / FK / UNIQUE marks."""
+    result = []
+    for entity in plan.entities:
+        labels = []
+        for column in entity.columns:
+            marks = [m for m, on in _MARKS if on(column)]
+            labels.append(f"{column.name} ({', '.join(marks)})" if marks else column.name)
+        result.append(Box(entity.table, tuple(labels)))
+    return result
+
+
+def links(plan: DatabasePlan) -> list[Link]:
+    """One link per foreign key column (the DDL's truth), one-to-one when the column is unique."""
+    return [
+        Link(
+            column.foreign_key.table, entity.table, column.name, one_to_one=_single(entity, column)
+        )
+        for entity in plan.entities
+        for column in entity.columns
+        if column.foreign_key is not None
+    ]
+
+
+def entity_diagram(plan: DatabasePlan) -> str:
+    """The box drawing of the plan, with its relationship list."""
+    return draw(boxes(plan), links(plan))
+
+
+def mermaid_er(plan: DatabasePlan) -> str:
+    """A Mermaid erDiagram of the plan: entities with typed, keyed attributes and relationships."""
+    lines = ["erDiagram"]
+    for entity in plan.entities:
+        for column in entity.columns:
+            fk = column.foreign_key
+            if fk is None:
+                continue
+            left = "|o" if column.nullable else "||"
+            right = "o|" if _single(entity, column) else "o{"
+            lines.append(f'    {fk.table} {left}--{right} {entity.table} : "{column.name}"')
+
+    for entity in plan.entities:
+        lines.append(f"    {entity.table} {{")
+        for column in entity.columns:
+            keys = ", ".join(k for k, on in _MERMAID_KEYS if on(column))
+            kind = column.enum if column.type == "enum" else column.type
+            lines.append(f"        {kind} {column.name}{' ' + keys if keys else ''}")
+        lines.append("    }")
+    return "\n".join(lines)
+
+
+def _single(entity: Entity, column: Column) -> bool:
+    """True when at most one row may hold a value: a unique column, or the whole primary key."""
+    keys = [c.name for c in entity.columns if c.primary_key]
+    return column.unique or keys == [column.name]
+
+
+_MARKS: tuple[tuple[str, Callable[[Column], bool]], ...] = (
+    ("PK", lambda c: c.primary_key),
+    ("FK", lambda c: c.foreign_key is not None),
+    ("UNIQUE", lambda c: c.unique),
+)
+_MERMAID_KEYS = (("PK", _MARKS[0][1]), ("FK", _MARKS[1][1]), ("UK", _MARKS[2][1]))
