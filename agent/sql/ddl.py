@@ -31,7 +31,11 @@ _DIALECTS: dict[str, SADialect] = {
 
 @dataclass(frozen=True)
 class MigrationSQL:
-    """One migration's statements (no trailing ';'); down undoes up in exact reverse."""
+    """One migration's statements (no trailing ';').
+
+    `down` undoes `up` in exact reverse, except that parts on a table this migration creates
+    go with that table's DROP. `notes` says what this database could not take as written.
+    """
 
     id: str
     title: str
@@ -67,7 +71,7 @@ class _Writer:
         """Return the statements of the operation at `position` (None: the baseline)."""
         md = build_metadata(self.plan, self.dialect, self.ledger, position)
         step = _Step()
-        self._enums(step, md, position)
+        self._enums(step, position)
         if operation is None:
             self._baseline(step, md)
         elif operation.action == "create_table":
@@ -94,7 +98,7 @@ class _Writer:
         """Return where a column's enum type must exist: with its table when that is newer."""
         return self.ledger.tables[table] if self._born_earlier_in_migration(table, home) else home
 
-    def _enums(self, step: _Step, md: sa.MetaData, position: Position) -> None:
+    def _enums(self, step: _Step, position: Position) -> None:
         if self.dialect != "postgresql":
             return
         for enum in self._enums_born_at(position):
