@@ -97,12 +97,9 @@ class DatabasePlan(Closed):
         "constraints); names are derived by code.",
     )
     migrations: list[Migration] = Field(
-        description="Ordered migrations; code writes their SQL and Down. create_table creates "
-        "a new entity whole (columns, constraints, its indexes) except parts a later operation "
-        "names. For an existing table use add_column for each new column (its indexes and "
-        "constraints come with it), create_index for a new index on old columns, and "
-        "add_constraint for a new constraint on an old column. Parts of existing or changed "
-        "entities that no operation names are taken to exist already."
+        description="Ordered migrations. Every new table, added column, index and constraint "
+        "is created by exactly one operation (create_table covers what no later operation "
+        "names); parts of existing entities that no operation names already exist."
     )
     queries: list[Query] = Field(
         default_factory=list, description="Common queries the design serves."
