@@ -20,6 +20,8 @@ from typing import Any
 
 import httpx2
 
+from agent.output import file_mode
+
 FORMAT = "planner-agent-cassette/1"
 WORKDIR_TOKEN = "${WORKDIR}"
 KEPT_RESPONSE_HEADERS = ("content-type", "retry-after", "retry-after-ms", "x-should-retry")
@@ -137,6 +139,7 @@ class RecordingTransport(httpx2.BaseTransport):
             "w", encoding="utf-8", dir=self.path.parent, delete=False, suffix=".tmp"
         ) as handle:
             handle.write(text + "\n")
+            os.chmod(handle.fileno(), file_mode(self.path))
         os.replace(handle.name, self.path)
 
 

@@ -71,5 +71,16 @@ def _stage(path: Path, text: str) -> str:
     ) as handle:
         handle.write(text)
         handle.flush()
+        os.chmod(handle.fileno(), file_mode(path))
         os.fsync(handle.fileno())
     return handle.name
+
+
+def file_mode(path: Path) -> int:
+    """The mode a replaced file keeps, or what the umask gives a new file (not mkstemp's 0600)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
