@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 from agent.loop import Budget, Event
 from agent.result import RunResult
+from agent.retry import RetryPolicy
 from agent.runner import BadInput, run
 
 
@@ -57,6 +58,7 @@ def _run_main(argv: list[str]) -> int:
             replay=options.replay,
             record=options.record,
             dsn=options.dsn,
+            retry_policy=RetryPolicy(retry_after_cap_s=options.retry_after_cap),
             on_event=show,
         )
     except BadInput as error:
@@ -84,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, help="wall-time budget of the run in seconds")
     parser.add_argument("--output-format", choices=("text", "json", "stream-json"), default="text")
     parser.add_argument("--dsn", help="prove on this database (postgresql://... or mysql://...)")
+    parser.add_argument(
+        "--retry-after-cap",
+        type=float,
+        default=RetryPolicy.retry_after_cap_s,
+        metavar="SECONDS",
+        help="longest retry-after the run waits out; a longer one ends the run "
+        f"(default {RetryPolicy.retry_after_cap_s:g})",
+    )
     cassette = parser.add_mutually_exclusive_group()
     cassette.add_argument("--record", metavar="FILE", help="record the API exchanges to FILE")
     cassette.add_argument("--replay", metavar="FILE", help="replay a recorded run, offline")
@@ -94,6 +104,16 @@ def _parser() -> argparse.ArgumentParser:
 def _print_result(result: RunResult, output_format: str) -> None:
     if output_format == "text":
         print(result.result)
+        if result.proof:
+            verdict = "passed" if result.proof.get("passed") else "failed"
+            print(
+                f"proof {verdict} on {result.proof.get('database')} "
+                f"in {result.proof.get('duration_s', 0):.2f} s"
+            )
+        for finding in result.findings:
+            where = f" at {finding['path']}" if finding.get("path") else ""
+            label = f"{finding.get('severity', 'error')} {finding.get('code', '')}".strip()
+            print(f"- {label}{where}: {finding['message']}")
         return
     print(json.dumps(result.to_json(), ensure_ascii=False))
 

@@ -93,7 +93,9 @@ def run_loop(
         message = client.turn(next_request(conversation, budget))
         conversation.turns += 1
         conversation.usage.add(message)
-        conversation.messages.append({"role": "assistant", "content": assistant_blocks(message)})
+        blocks = assistant_blocks(message)
+        log.debug("turn %d answer: %s", conversation.turns, blocks)
+        conversation.messages.append({"role": "assistant", "content": blocks})
         emit({"type": "turn", "turn": conversation.turns, "message": message})
 
         if message.stop_reason == "refusal":
@@ -208,6 +210,7 @@ def run_tool(
             text, is_error = TOOLS[name].run(workdir, arguments), False  # type: ignore[arg-type]
         except ToolError as error:
             text, is_error = str(error), True
+    log.debug("%s %s -> %s", name, arguments, text)
     emit(
         {
             "type": "tool",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import anthropic
+import httpx2
 
 from agent.cassette import CassetteError, RecordingTransport, ReplayTransport
 from agent.contract import ContractFailure, contract_for
@@ -25,7 +26,7 @@ from agent.loop import Budget, Conversation, Event, RunFailure, run_loop
 from agent.model import AnthropicModel, ModelClient, anthropic_model
 from agent.output import OutputPathError, WorkdirBusy, target, workdir_lock, write_outputs
 from agent.result import RunResult
-from agent.retry import RetryAfterTooLong, RetryPolicy, cause_of
+from agent.retry import IncompleteStream, RetryAfterTooLong, RetryPolicy, cause_of
 from agent.sandbox import Workdir
 from agent.tools import TOOLS
 
@@ -80,7 +81,7 @@ def run(
     if isinstance(client, AnthropicModel):
         client.on_retry = lambda retry: emit({"type": "retry", **asdict(retry)})
 
-    tools = tuple(name for name in (loaded.tools or tuple(TOOLS)) if name in TOOLS)
+    tools = _tools(loaded)
     request: dict[str, Any] = {
         "model": model_id,
         "system": system_prompt(loaded, sandbox, loaded.output),
@@ -118,7 +119,7 @@ def run(
         _fail(result, "error_replay", str(error))
     except RetryAfterTooLong as error:
         _fail(result, "error_api", str(error))
-    except anthropic.APIError as error:
+    except (anthropic.APIError, httpx2.TransportError, IncompleteStream) as error:
         _fail(result, *_api_failure(error))
 
     _finish(result, conversation, client, started)
@@ -129,6 +130,20 @@ def tool_definition(name: str) -> dict[str, Any]:
     """A read-only tool as the Messages API takes it."""
     tool = TOOLS[name]
     return {"name": tool.name, "description": tool.description, "input_schema": tool.input_schema}
+
+
+def _tools(definition: AgentDefinition) -> tuple[str, ...]:
+    """The definition's tools that this runner has (absent means all of them, empty none)."""
+    if definition.tools is None:
+        return tuple(TOOLS)
+    lacking = [name for name in definition.tools if name not in TOOLS]
+    if lacking:
+        log.warning(
+            "%s asks for tools this runner does not have (%s); it runs with the read-only ones",
+            definition.name,
+            ", ".join(lacking),
+        )
+    return tuple(name for name in definition.tools if name in TOOLS)
 
 
 def _load(definition: str | os.PathLike[str] | None) -> AgentDefinition:
@@ -190,7 +205,7 @@ def _client(
         raise BadInput(str(error)) from None
 
 
-def _api_failure(error: anthropic.APIError) -> tuple[str, str]:
+def _api_failure(error: Exception) -> tuple[str, str]:
     cause = error.__cause__
     if isinstance(error, anthropic.APIConnectionError) and isinstance(cause, CassetteError):
         return "error_replay", str(cause)
