@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+import agent.plan
 from agent.plan import SCHEMA_PATH, Column, DatabasePlan, Operation, schema_text
 
 SMALL = Path(__file__).parent / "data" / "plan_small.json"
@@ -104,21 +105,73 @@ def _walk(node: Any, path: str = "$") -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def _models() -> dict[str, type[BaseModel]]:
+    """Return the plan's Pydantic classes by name, as they appear in the schema's $defs."""
+    return {
+        name: value
+        for name, value in vars(agent.plan).items()
+        if isinstance(value, type) and issubclass(value, BaseModel)
+    }
+
+
 def test_schema_keeps_strict_tool_rules() -> None:
     schema = DatabasePlan.tool_schema()
     nodes = _walk(schema)
     objects = [(p, n) for p, n in nodes if n.get("type") == "object" or "properties" in n]
 
     assert schema["type"] == "object"
-    assert len(objects) >= 15
+    assert len(objects) == 18
     for path, node in objects:
         assert node.get("additionalProperties") is False, path
-        assert sorted(node["required"]) == sorted(node["properties"]), path
     for path, node in nodes:
         bad = FORBIDDEN & set(node)
         assert not bad, f"{path} uses {bad}"
         if "minItems" in node:
             assert node["minItems"] in (0, 1), path
+
+
+def test_schema_requires_exactly_the_fields_without_a_default() -> None:
+    schema = DatabasePlan.tool_schema()
+    models = _models()
+    objects = {"DatabasePlan": schema, **schema["$defs"]}
+
+    for name, node in objects.items():
+        fields = models[name].model_fields
+        without_default = [field for field, info in fields.items() if info.is_required()]
+        assert node["required"] == without_default, name
+        assert list(node["properties"]) == list(fields), name
+    assert schema["required"] == ["overview", "entities", "migrations"]
+    assert objects["Column"]["required"] == ["name", "type"]
+    assert objects["Operation"]["required"] == ["action"]
+
+
+def test_optional_properties_offer_no_null() -> None:
+    schema = DatabasePlan.tool_schema()
+    nullable = [
+        f"{path}.{name}"
+        for path, node in _walk(schema)
+        for name, prop in node.get("properties", {}).items()
+        if name not in node["required"]
+        and any(n.get("type") == "null" or "null" in n.get("type", []) for _, n in _walk(prop))
+    ]
+    unions = [
+        f"{path}.{name}"
+        for path, node in _walk(schema)
+        for name, prop in node.get("properties", {}).items()
+        if "anyOf" in prop or isinstance(prop.get("type"), list)
+    ]
+
+    assert nullable == []
+    # Only a literal default may be a string, a number or a boolean.
+    assert unions == ["$.$defs.Default.value"]
+
+
+def test_omitted_and_null_optional_fields_validate_alike() -> None:
+    bare = {"name": "x", "type": "string", "length": 10}
+    with_nulls = {**bare, "enum": None, "default": None, "check": None, "foreign_key": None}
+
+    assert Column.model_validate(bare) == Column.model_validate(with_nulls)
+    assert Column.model_validate(bare).description == ""
 
 
 def test_schema_has_no_recursion() -> None:

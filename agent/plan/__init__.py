@@ -1,9 +1,11 @@
 """The database design the model returns: one Pydantic object, from which code derives the rest.
 
 The JSON Schema of `DatabasePlan` is the model's tool schema (strict-tool compatible: every
-object closed, every property required, optional values nullable, no recursion, no `oneOf`,
-no length or range keywords). Shape rules live in validators; whether names refer to real
-tables, columns and indexes is the proof's business (agent/proof).
+object closed, only fields without a default required, no recursion, no `oneOf`, no length or
+range keywords). An optional field is left out rather than written as null: the tool schema
+drops its null alternative, while validation still accepts null. Shape rules live in
+validators; whether names refer to real tables, columns and indexes is the proof's business
+(agent/proof).
 """
 
 from __future__ import annotations
@@ -89,7 +91,11 @@ class DatabasePlan(Closed):
         "tables it references or changes."
     )
     relationships: list[Relationship] = Field(
-        default_factory=list, description="Relationships between entities, with back-references."
+        default_factory=list,
+        description="Usually empty: code derives one-to-many relationships from the foreign "
+        "keys, and many-to-many ones from junction tables whose primary key is two foreign "
+        "keys. List a relationship only to name its attributes (back-references) or to "
+        "describe it.",
     )
     indexes: list[Index] = Field(
         default_factory=list,
@@ -97,9 +103,12 @@ class DatabasePlan(Closed):
         "constraints); names are derived by code.",
     )
     migrations: list[Migration] = Field(
-        description="Ordered migrations. Every new table, added column, index and constraint "
-        "is created by exactly one operation (create_table covers what no later operation "
-        "names); parts of existing entities that no operation names already exist."
+        description="Ordered migrations; code writes their SQL and Down. create_table creates "
+        "a new entity whole (columns, constraints, its indexes) except parts a later operation "
+        "names. For an existing table use add_column for each new column (its indexes and "
+        "constraints come with it), create_index for a new index on old columns, and "
+        "add_constraint for a new constraint on an old column. Parts of existing or changed "
+        "entities that no operation names are taken to exist already."
     )
     queries: list[Query] = Field(
         default_factory=list, description="Common queries the design serves."
@@ -140,13 +149,13 @@ class DatabasePlan(Closed):
     @classmethod
     def tool_schema(cls) -> dict[str, Any]:
         """Return the strict-tool JSON Schema of the plan (what schemas/ holds)."""
-        return _strict(cls.model_json_schema())
+        return _lean(cls.model_json_schema())
 
 
-def _strict(node: Any) -> Any:
-    """Close every object and require every property (optional values are nullable)."""
+def _lean(node: Any) -> Any:
+    """Close every object; optional properties lose their null alternative (omit, not null)."""
     if isinstance(node, list):
-        return [_strict(item) for item in node]
+        return [_lean(item) for item in node]
     if not isinstance(node, dict):
         return node
 
@@ -155,14 +164,30 @@ def _strict(node: Any) -> Any:
         if key in ("title", "default"):
             continue
         if key in ("properties", "$defs"):
-            result[key] = {name: _strict(item) for name, item in value.items()}
+            result[key] = {name: _lean(item) for name, item in value.items()}
         else:
-            result[key] = _strict(value)
+            result[key] = _lean(value)
 
     if "properties" in node:
-        result["required"] = list(node["properties"])
+        required = list(node.get("required", []))
+        result["properties"] = {
+            name: prop if name in required else _without_null(prop)
+            for name, prop in result["properties"].items()
+        }
+        result["required"] = required
         result["additionalProperties"] = False
     return result
+
+
+def _without_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """Return `prop` without its `{"type": "null"}` alternative, unwrapped when one is left."""
+    if "anyOf" not in prop:
+        return prop
+    alternatives = [a for a in prop["anyOf"] if a != {"type": "null"}]
+    rest = {key: value for key, value in prop.items() if key != "anyOf"}
+    if len(alternatives) == 1:
+        return {**alternatives[0], **rest}
+    return {"anyOf": alternatives, **rest}
 
 
 def schema_text() -> str:

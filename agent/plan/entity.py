@@ -59,15 +59,15 @@ class Default(Closed):
     value: str | int | float | bool | None = Field(
         default=None,
         description="The literal default when kind is 'value', as JSON: a string "
-        "without SQL quotes, a number or a boolean. Null for 'now' and 'new_uuid'.",
+        "without SQL quotes, a number or a boolean. Omitted for 'now' and 'new_uuid'.",
     )
 
     @model_validator(mode="after")
     def _value_matches_kind(self) -> Default:
         if self.kind == "value" and self.value is None:
-            raise ValueError("default kind 'value' needs a value: give it, or set default to null")
+            raise ValueError("default kind 'value' needs a value: give it, or leave default out")
         if self.kind != "value" and self.value is not None:
-            raise ValueError(f"default kind {self.kind!r} takes no value: set value to null")
+            raise ValueError(f"default kind {self.kind!r} takes no value: leave value out")
         return self
 
 
@@ -98,16 +98,18 @@ class Column(Closed):
         "elsewhere."
     )
     length: int | None = Field(
-        default=None, description="Maximum length for 'string' (VARCHAR); null otherwise."
+        default=None, description="Maximum length for 'string' (VARCHAR); omitted otherwise."
     )
     precision: int | None = Field(
-        default=None, description="Total digits for 'numeric' (e.g. 12); null otherwise."
+        default=None, description="Total digits for 'numeric' (e.g. 12); omitted otherwise."
     )
     scale: int | None = Field(
-        default=None, description="Digits after the point for 'numeric' (e.g. 2); null otherwise."
+        default=None,
+        description="Digits after the point for 'numeric' (e.g. 2); omitted otherwise.",
     )
     enum: str | None = Field(
-        default=None, description="For type 'enum': the name of an entry of enums; null otherwise."
+        default=None,
+        description="For type 'enum': the name of an entry of enums; omitted otherwise.",
     )
     nullable: bool = Field(
         default=False, description="True when the column may hold NULL (optional data)."
@@ -123,19 +125,23 @@ class Column(Closed):
         "For uniqueness over several columns use a unique index.",
     )
     default: Default | None = Field(
-        default=None, description="Server-side default, or null for none."
+        default=None, description="Server-side default; omitted for none."
     )
     check: str | None = Field(
         default=None,
         description="CHECK constraint as a portable SQL boolean expression over this table's "
-        "columns (e.g. 'price >= 0'), named ck_<table>_<column>; null for none.",
+        "columns (e.g. 'price >= 0'), named ck_<table>_<column>; omitted for none.",
     )
     foreign_key: ForeignKey | None = Field(
         default=None,
-        description="The referenced table and column with ON DELETE / ON UPDATE actions; null "
-        "when this column references nothing.",
+        description="The referenced table and column with ON DELETE / ON UPDATE actions; "
+        "omitted when this column references nothing.",
     )
-    description: str = Field(default="", description="What the column holds, in a few words.")
+    description: str = Field(
+        default="",
+        description="What the column holds, in a few words; shown in the document's Models "
+        "section. Give it only where the name does not say it all.",
+    )
 
     @field_validator("name")
     @classmethod
@@ -197,7 +203,7 @@ class Entity(Closed):
     source: str | None = Field(
         default=None,
         description="For existing or changed entities: the file that defines the model today "
-        "(e.g. 'app/models/user.py'); null for new ones.",
+        "(e.g. 'app/models/user.py'); omitted for new ones.",
     )
     columns: list[Column] = Field(
         description="All columns in display order: primary key first, then fields, foreign "
@@ -240,13 +246,13 @@ class Relationship(Closed):
     )
     foreign_key: str | None = Field(
         default=None,
-        description="Column of child that references parent (one_to_one, one_to_many); null "
-        "for many_to_many.",
+        description="Column of child that references parent (one_to_one, one_to_many); "
+        "omitted for many_to_many.",
     )
     through: str | None = Field(
         default=None,
         description="Junction table for many_to_many (an entity with a foreign key to each "
-        "side); null otherwise.",
+        "side); omitted otherwise.",
     )
     parent_attribute: str = Field(
         description="Attribute on the parent class (e.g. 'posts'); back_populates of the child's."
@@ -262,7 +268,7 @@ class Relationship(Closed):
         if self.kind == "many_to_many" and not self.through:
             raise ValueError(f"{label}: many_to_many needs a through (junction) table")
         if self.kind != "many_to_many" and self.through:
-            raise ValueError(f"{label}: through goes with many_to_many only; set it to null")
+            raise ValueError(f"{label}: through goes with many_to_many only; leave it out")
         if self.kind != "many_to_many" and not self.foreign_key:
             raise ValueError(f"{label}: {self.kind} needs foreign_key (the child's column)")
         for value in (self.parent, self.child, self.parent_attribute, self.child_attribute):

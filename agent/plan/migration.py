@@ -34,7 +34,7 @@ class Index(Closed):
     where: str | None = Field(
         default=None,
         description="Partial index condition as a SQL boolean expression (e.g. "
-        "'is_active = true'), PostgreSQL and SQLite only; null for a full index.",
+        "'is_active = true'), PostgreSQL and SQLite only; omitted for a full index.",
     )
     purpose: str = Field(default="", description="The query this index serves, in a few words.")
 
@@ -78,33 +78,33 @@ class Operation(Closed):
         "Code writes the SQL and the Down of all actions but raw_sql."
     )
     table: str | None = Field(
-        default=None, description="Table, for every action but raw_sql; null for raw_sql."
+        default=None, description="Table, for every action but raw_sql; omitted for raw_sql."
     )
     column: str | None = Field(
-        default=None, description="Column, for add_column and add_constraint; null otherwise."
+        default=None, description="Column, for add_column and add_constraint; omitted otherwise."
     )
     columns: list[str] | None = Field(
         default=None,
         description="For create_index: the index's column names in order, identifying an "
-        "entry of indexes on that table; null otherwise.",
+        "entry of indexes on that table; omitted otherwise.",
     )
     constraint: Literal["unique", "check", "foreign_key"] | None = Field(
         default=None,
-        description="For add_constraint: which constraint of the column to add; null otherwise.",
+        description="For add_constraint: which constraint of the column to add; omitted otherwise.",
     )
     dialect: Literal["postgresql", "mysql", "sqlite", "any"] | None = Field(
         default=None,
         description="For raw_sql: the database the SQL is written for ('any' if portable); "
-        "the step is skipped on other databases. Null otherwise.",
+        "the step is skipped on other databases. Omitted otherwise.",
     )
     sql: str | None = Field(
         default=None,
-        description="For raw_sql: the Up statement(s), separated by ';'; null otherwise.",
+        description="For raw_sql: the Up statement(s), separated by ';'; omitted otherwise.",
     )
     down_sql: str | None = Field(
         default=None,
         description="For raw_sql: the statement(s) that undo sql (may be empty when nothing "
-        "needs undoing, e.g. a backfill of a column the Down drops); null otherwise.",
+        "needs undoing, e.g. a backfill of a column the Down drops); omitted otherwise.",
     )
 
     @model_validator(mode="after")
@@ -115,7 +115,7 @@ class Operation(Closed):
             raise ValueError(f"operation {self.action} needs {', '.join(missing)}")
         extra = [n for n in _OPTIONAL_FIELDS if n not in needed and getattr(self, n) is not None]
         if extra:
-            raise ValueError(f"operation {self.action} takes no {', '.join(extra)}: set to null")
+            raise ValueError(f"operation {self.action} takes no {', '.join(extra)}: leave them out")
         if self.action == "create_index" and not self.columns:
             raise ValueError("operation create_index has an empty columns list")
         if self.action == "raw_sql":

@@ -23,7 +23,7 @@ class Overview(Closed):
     orm_name: str | None = Field(
         default=None,
         description="Name of the ORM when orm is 'other' (e.g. 'Prisma', 'Django ORM'); "
-        "null otherwise.",
+        "omitted otherwise.",
     )
     naming_convention: str = Field(
         default="snake_case tables (plural), snake_case columns",
