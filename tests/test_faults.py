@@ -14,12 +14,10 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
 from agent import run
-from agent.cli import main
-from agent.retry import IncompleteStream, RetryPolicy
+from agent.retry import RetryPolicy
 from tests import standin
 from tests.run_support import (
     DOCUMENT,
@@ -136,16 +134,7 @@ def test_a_retried_turn_sends_the_same_request_again(
         (RESET, "connection error"),
         (SLOW, "timeout"),
         (STREAM_ERROR, "HTTP 200 overloaded_error"),
-        pytest.param(
-            TRUNCATED,
-            "stream ended without message_stop",
-            marks=pytest.mark.xfail(
-                strict=True,
-                raises=IncompleteStream,
-                reason="bug: agent/runner.py run() catches no IncompleteStream, so the last "
-                "truncated stream escapes as an exception instead of an error_api result",
-            ),
-        ),
+        (TRUNCATED, "stream ended without message_stop"),
     ],
     ids=["529", "500", "reset", "slow", "stream-error", "truncated"],
 )
@@ -234,16 +223,34 @@ def test_retry_after_within_the_cap_is_waited(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: agent/retry.py RetryAfterTooLong tells the user to 'raise --retry-after-cap', "
-    "but agent/cli.py has no such option",
-)
-def test_the_fix_named_by_the_cap_message_exists(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit):
-        main(["--help"])
+def test_the_fix_named_by_the_cap_message_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = write_definition(tmp_path)
+    workdir = make_workdir(tmp_path)
+    asked = {
+        "fault": "status",
+        "status": 429,
+        "error": "rate_limit_error",
+        "headers": {"retry-after": "0.5"},
+    }
+    argv = [str(definition), "--workdir", str(workdir), "--output-format", "json"]
 
-    assert "--retry-after-cap" in capsys.readouterr().out
+    with serving(monkeypatch, [asked, submit()]):
+        refused = cli([*argv, "--retry-after-cap", "0.2"])
+    printed = json.loads(capsys.readouterr().out)
+    assert refused == 1
+    assert printed["subtype"] == "error_api"
+    assert "0.2 s cap" in printed["result"]
+    assert "--retry-after-cap" in printed["result"]
+
+    with serving(monkeypatch, [asked, submit()]):
+        waited = cli([*argv, "--retry-after-cap", "1"])
+    printed = json.loads(capsys.readouterr().out)
+    assert waited == 0
+    assert printed["retries"] == [
+        {"attempt": 1, "cause": "HTTP 429 rate_limit_error", "delay_s": pytest.approx(0.5)}
+    ]
 
 
 def test_the_command_line_shows_each_retry_with_its_cause(
@@ -302,12 +309,6 @@ def test_a_connection_dropped_mid_stream_is_retried(
     assert (workdir / OUTPUT).read_text() == DOCUMENT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=httpx2.TransportError,
-    reason="bug: agent/runner.py run() catches anthropic.APIError only; a transport error raised "
-    "while reading the stream (not wrapped by the SDK) escapes once retries run out",
-)
 def test_connections_dropped_mid_stream_until_retries_run_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -318,4 +319,6 @@ def test_connections_dropped_mid_stream_until_retries_run_out(
 
     assert result.subtype == "error_api"
     assert result.exit_code == 1
+    assert result.result.startswith("the Messages API call failed after retries: ")
+    assert [retry["cause"] for retry in result.retries] == ["connection error"]
     assert not (workdir / OUTPUT).exists()
