@@ -123,9 +123,9 @@ def with_old_output(folder: Path) -> tuple[Path, Path]:
 
 def test_a_signal_during_the_model_call_keeps_the_old_output(tmp_path: Path) -> None:
     # One process per signal, side by side: the start of Python and the SDK is most of the time.
-    runs = {signum: with_old_output(tmp_path / signal.Signals(signum).name) for signum in SIGNALS}
+    runs = {signum: with_old_output(tmp_path / signum.name) for signum in SIGNALS}
     before = {signum: fingerprint(workdir / OUTPUT) for signum, (_, workdir) in runs.items()}
-    ended: dict[int, tuple[int, str, str]] = {}
+    ended: dict[signal.Signals, tuple[int, str, str]] = {}
     with StandIn([SLOW_FOREVER]) as first, StandIn([SLOW_FOREVER]) as second:
         apis = dict(zip(SIGNALS, (first, second), strict=True))
         processes = {
@@ -181,9 +181,9 @@ def test_a_signal_during_the_proof_leaves_no_database_behind(
         pytest.skip("fixtures/designs/full.json is not there yet (the plan helper writes it)")
 
     design = json.loads(design_file.read_text())
-    runs: dict[int, tuple[Path, Path]] = {}
+    runs: dict[signal.Signals, tuple[Path, Path]] = {}
     for signum in SIGNALS:
-        name = signal.Signals(signum).name
+        name = signum.name
         workdir = tmp_path / name
         shutil.copytree(ROOT / "fixtures" / "projects" / "full", workdir)
         (workdir / "plan" / "database.md").write_bytes(OLD)
@@ -193,7 +193,7 @@ def test_a_signal_during_the_proof_leaves_no_database_behind(
     before = {signum: files_under(workdir) for signum, (workdir, _) in runs.items()}
     script = [answer(tool_use("t_plan", "submit_result", design))]
 
-    ended: dict[int, tuple[int, str, list[Any]]] = {}
+    ended: dict[signal.Signals, tuple[int, str, list[Any]]] = {}
     with StandIn(list(script)) as first, StandIn(list(script)) as second:
         apis = dict(zip(SIGNALS, (first, second), strict=True))
         processes = {
@@ -225,14 +225,14 @@ def test_a_signal_during_the_proof_leaves_no_database_behind(
 
 
 def signal_when_serving(
-    psutil: Any, processes: dict[int, Any], runs: dict[int, tuple[Path, Path]]
-) -> dict[int, list[Any]]:
+    psutil: Any, processes: dict[signal.Signals, Any], runs: dict[signal.Signals, tuple[Path, Path]]
+) -> dict[signal.Signals, list[Any]]:
     """Signal each process once its proof server is ready; its ``postgres`` processes then.
 
     Waiting for the server itself (a direct child, not initdb's bootstrap) puts the signal
     inside the proof proper. The processes run side by side, so all are watched at once.
     """
-    servers: dict[int, list[Any]] = {}
+    servers: dict[signal.Signals, list[Any]] = {}
 
     def all_signalled() -> bool:
         for signum, process in processes.items():
