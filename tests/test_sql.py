@@ -6,6 +6,7 @@ import copy
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from agent.plan import DIALECTS, DatabasePlan, Dialect
+from agent.proof import prove
+from agent.proof.server import EmbeddedPostgres
 from agent.sql import (
     PlanSQLError,
     baseline_sql,
@@ -46,14 +49,14 @@ def all_new() -> DatabasePlan:
 
 CREATES = {
     "table": r"^CREATE TABLE (?P<name>\S+)",
-    "index": r"^CREATE (?:UNIQUE )?INDEX (?P<name>\S+) ON (?P<table>\S+)",
+    "index": r"^CREATE (?:UNIQUE )?INDEX (?:CONCURRENTLY )?(?P<name>\S+) ON (?P<table>\S+)",
     "type": r"^CREATE TYPE (?P<name>\S+)",
     "column": r"^ALTER TABLE (?P<table>\S+) ADD COLUMN (?P<name>\S+)",
     "constraint": r"^ALTER TABLE (?P<table>\S+) ADD CONSTRAINT (?P<name>\S+)",
 }
 DROPS = {
     "table": r"^DROP TABLE (?P<name>\S+)",
-    "index": r"^DROP INDEX (?P<name>\S+)",
+    "index": r"^DROP INDEX (?:CONCURRENTLY )?(?P<name>\S+)",
     "type": r"^DROP TYPE (?P<name>\S+)",
     "column": r"^ALTER TABLE \S+ DROP COLUMN (?P<name>\S+)",
     "constraint": r"^ALTER TABLE \S+ DROP (?:CONSTRAINT|CHECK|FOREIGN KEY|INDEX) (?P<name>\S+)",
@@ -367,8 +370,15 @@ def test_add_constraint_on_an_existing_table() -> None:
     plan = DatabasePlan.model_validate(data)
 
     pg = migrations_sql(plan, "postgresql")[2]
-    assert pg.up == ["ALTER TABLE users ADD CONSTRAINT ck_users_name CHECK (length(name) > 0)"]
+    # NOT VALID then VALIDATE: the old rows are checked under a lock that lets writes go on.
+    assert pg.up == [
+        "ALTER TABLE users ADD CONSTRAINT ck_users_name CHECK (length(name) > 0) NOT VALID",
+        "ALTER TABLE users VALIDATE CONSTRAINT ck_users_name",
+    ]
     assert pg.down == ["ALTER TABLE users DROP CONSTRAINT ck_users_name"]
+    assert migrations_sql(plan, "mysql")[2].up == [
+        "ALTER TABLE users ADD CONSTRAINT ck_users_name CHECK (length(name) > 0)"
+    ]
     assert "CHECK" not in baseline_sql(plan, "postgresql")[0]
     with pytest.raises(PlanSQLError, match="SQLite cannot add a check constraint"):
         migrations_sql(plan, "sqlite")
@@ -403,10 +413,19 @@ def test_add_column_with_foreign_key_inlines_it_on_sqlite() -> None:
     assert lite.up[1] == "CREATE UNIQUE INDEX uq_users_best_post_id ON users (best_post_id)"
     assert pg.up == [
         "ALTER TABLE users ADD COLUMN best_post_id UUID",
-        "ALTER TABLE users ADD CONSTRAINT uq_users_best_post_id UNIQUE (best_post_id)",
+        "CREATE UNIQUE INDEX CONCURRENTLY uq_users_best_post_id ON users (best_post_id)",
+        "ALTER TABLE users ADD CONSTRAINT uq_users_best_post_id UNIQUE USING INDEX "
+        "uq_users_best_post_id",
         "ALTER TABLE users ADD CONSTRAINT fk_users_best_post_id_posts FOREIGN KEY(best_post_id) "
-        "REFERENCES posts (id) ON DELETE SET NULL",
+        "REFERENCES posts (id) ON DELETE SET NULL NOT VALID",
+        "ALTER TABLE users VALIDATE CONSTRAINT fk_users_best_post_id_posts",
     ]
+    assert pg.down == [
+        "ALTER TABLE users DROP CONSTRAINT fk_users_best_post_id_posts",
+        "ALTER TABLE users DROP CONSTRAINT uq_users_best_post_id",
+        "ALTER TABLE users DROP COLUMN best_post_id",
+    ]
+    assert len(pg.notes) == 2
     connection = sqlite3.connect(":memory:")
     apply(connection, baseline_sql(plan, "sqlite"))
     for migration in migrations_sql(plan, "sqlite"):
@@ -428,7 +447,8 @@ def test_derived_names_are_the_names_in_the_sql(dialect: Dialect) -> None:
     plan = small()
     sql = "\n".join(baseline_sql(plan, dialect) + migrations_sql(plan, dialect)[0].up)
     sql += "\n" + "\n".join(migrations_sql(plan, dialect)[1].up)
-    in_sql = {a or b for a, b in re.findall(r"CONSTRAINT (\w+)|INDEX (\w+)", sql)}
+    found = re.findall(r"CONSTRAINT (\w+)|INDEX (?:CONCURRENTLY )?(\w+)", sql)
+    in_sql = {a or b for a, b in found}
 
     names = derived_names(plan)
 
@@ -469,3 +489,73 @@ def test_an_index_nobody_names_arrives_with_its_last_column() -> None:
     assert up[1] == "CREATE INDEX idx_users_name_bio ON users (name, bio)"
     assert down[-2:] == ["DROP INDEX idx_users_name_bio", "ALTER TABLE users DROP COLUMN bio"]
     assert "idx_users_name_bio" not in "\n".join(baseline_sql(plan, "sqlite"))
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Iterator[str]:
+    """The DSN of one embedded PostgreSQL server for this module's proofs."""
+    with EmbeddedPostgres() as server:
+        yield server.dsn
+
+
+def live_changes() -> DatabasePlan:
+    """The small design, then a migration that changes the existing users table in every way."""
+    data = small_data()
+    users = data["entities"][0]["columns"]
+    users[2]["unique"] = True
+    users.append(
+        {"name": "karma", "type": "integer", "default": {"kind": "value", "value": 0}}
+        | {"check": "karma >= 0"}
+    )
+    users.append(
+        {
+            "name": "best_post_id",
+            "type": "uuid",
+            "nullable": True,
+            "foreign_key": {"table": "posts", "on_delete": "SET NULL"},
+        }
+    )
+    data["indexes"] += [
+        {"table": "users", "columns": [{"name": "email"}, {"name": "name"}], "unique": True}
+        | {"purpose": "One account per email and name"},
+        {"table": "users", "columns": [{"name": "best_post_id"}], "purpose": "Post deletes"},
+    ]
+    data["migrations"].append(
+        {
+            "id": "003",
+            "title": "Karma, best post, unique names",
+            "operations": [
+                {"action": "add_column", "table": "users", "column": "karma"},
+                {"action": "add_column", "table": "users", "column": "best_post_id"},
+                {"action": "add_constraint", "table": "users", "column": "name"}
+                | {"constraint": "unique"},
+                {"action": "create_index", "table": "users", "columns": ["email", "name"]},
+            ],
+        }
+    )
+    return DatabasePlan.model_validate(data)
+
+
+@pytest.mark.parametrize("plan", [small, live_changes], ids=["small", "live-changes"])
+def test_changes_to_existing_tables_pass_the_live_lint(embedded: str, plan: Any) -> None:
+    design = plan()
+    report = prove(design, dsn=embedded)
+    codes = {f.code for f in report.findings}
+
+    assert report.passed, [str(f) for f in report.findings]
+    assert not codes & {"live-unsafe", "lint-unavailable"}
+    up = "\n".join(m for migration in migrations_sql(design, "postgresql") for m in migration.up)
+    assert "CREATE INDEX CONCURRENTLY idx_users_created_at ON users (created_at)" in up
+
+
+def test_live_changes_statements_and_notes() -> None:
+    migration = migrations_sql(live_changes(), "postgresql")[2]
+
+    assert migration.up[0] == "ALTER TABLE users ADD COLUMN karma INTEGER DEFAULT 0 NOT NULL"
+    assert "CREATE UNIQUE INDEX CONCURRENTLY uq_users_email_name ON users (email, name)" in (
+        migration.up
+    )
+    assert migration.down[0] == "DROP INDEX CONCURRENTLY uq_users_email_name"
+    # The two indexes and the unique constraint's index; the foreign key and check validate.
+    assert sum("outside a transaction" in note for note in migration.notes) == 3
+    assert sum("NOT VALID" in s for s in migration.up) == 2

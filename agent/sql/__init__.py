@@ -10,6 +10,10 @@ Choices where databases differ:
   column's precision on MySQL);
 - UUIDs are native on PostgreSQL with gen_random_uuid() as default; CHAR(36) elsewhere, filled
   by the ORM; JSON is JSONB on PostgreSQL;
+- on PostgreSQL, indexes and constraints added to a table that exists before the migrations
+  (it has rows and traffic) take the forms that let writes go on (agent/sql/live.py): indexes
+  CONCURRENTLY, which must run outside a transaction, checks and foreign keys NOT VALID then
+  VALIDATE, unique constraints through a concurrent unique index;
 - enums are CREATE TYPE on PostgreSQL, inline ENUM on MySQL, VARCHAR without a CHECK on SQLite;
 - partial indexes exist on PostgreSQL and SQLite; MySQL gets a full index (noted), and a
   unique partial index is refused there;

@@ -19,6 +19,7 @@ from sqlalchemy.schema import (
 )
 
 from agent.plan import DatabasePlan, Dialect, Operation
+from agent.sql import live
 from agent.sql.ledger import BASELINE, CONSTRAINT_KINDS, Ledger, Position, build_ledger, fk_order
 from agent.sql.schema import PlanSQLError, build_metadata, column_constraint
 
@@ -180,6 +181,12 @@ class _Writer:
         )
 
     def _constraint(self, step: _Step, table: sa.Table, constraint: sa.Constraint) -> None:
+        if self._live(str(table.name)):
+            pairs, note = live.constraint_steps(self.compile, table, constraint)
+            for up, down in pairs:
+                step.add(up, down)
+            self.notes.append(note)
+            return
         if self.dialect != "sqlite":
             step.add(
                 self.compile(AddConstraint(constraint)), self.compile(DropConstraint(constraint))
@@ -213,7 +220,13 @@ class _Writer:
                 self.notes.append(
                     f"index {index.name}: MySQL has no partial indexes; covers all rows"
                 )
+            if self._live(table):
+                self.notes.append(live.concurrently(index, table))
             step.add(self.compile(CreateIndex(index)), self.compile(DropIndex(index)))
+
+    def _live(self, table: str) -> bool:
+        """Return whether `table` holds rows before the migrations (PostgreSQL only matters)."""
+        return self.dialect == "postgresql" and self.ledger.tables.get(table) == BASELINE
 
 
 def _table(md: sa.MetaData, table: str) -> sa.Table:
