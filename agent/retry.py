@@ -57,7 +57,7 @@ def cause_of(error: BaseException) -> str:
     if isinstance(error, anthropic.APIStatusError):
         kind = _error_type(error)
         return f"HTTP {error.status_code} {kind}" if kind else f"HTTP {error.status_code}"
-    if isinstance(error, anthropic.APITimeoutError):
+    if isinstance(error, anthropic.APITimeoutError | httpx2.TimeoutException):
         return "timeout"
     if isinstance(error, anthropic.APIConnectionError | httpx2.TransportError):
         return "connection error"

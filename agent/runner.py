@@ -155,6 +155,8 @@ def _load(definition: str | os.PathLike[str] | None) -> AgentDefinition:
 
 
 def _workdir(workdir: str | os.PathLike[str]) -> Workdir:
+    if not Path(workdir).exists():
+        raise BadInput(f"workdir {workdir} does not exist; pass the spec folder as --workdir")
     if not Path(workdir).is_dir():
         raise BadInput(f"workdir {workdir} is not a folder; pass the spec folder as --workdir")
     try:

@@ -143,12 +143,27 @@ class EmbeddedPostgres:
             "--no-sync",
             "--no-instructions",
         ]
-        result = subprocess.run(
-            command, cwd=self.folder, user=user, capture_output=True, text=True, check=False
+        # initdb runs in its own process group: an interrupt must stop its `postgres --boot`
+        # child too, or the child keeps writing into the folder while it is being removed.
+        process = subprocess.Popen(
+            command,
+            cwd=self.folder,
+            user=user,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
         )
-        if result.returncode != 0:
+        try:
+            _, stderr = process.communicate()
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+        if process.returncode != 0:
             raise ProofUnavailable(
-                f"initdb failed in {self.folder}: {result.stderr.strip()[-400:]}; "
+                f"initdb failed in {self.folder}: {stderr.strip()[-400:]}; "
                 "pass a postgresql:// DSN to prove on another server"
             )
 
