@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from agent.plan import Column, DatabasePlan, Entity
+from agent.relations import relations
 
 GAP = 7
 MAX_COLUMNS = 3
@@ -39,8 +40,17 @@ class Link:
     one_to_one: bool = False
 
 
-def draw(boxes: Sequence[Box], links: Sequence[Link], *, max_width: int = 100) -> str:
-    """Draw the boxes in rows, join touching related boxes, and list every link below."""
+def draw(
+    boxes: Sequence[Box],
+    links: Sequence[Link],
+    *,
+    max_width: int = 100,
+    joins: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    """Draw the boxes in rows, join touching related boxes, and list every link below.
+
+    `joins` are many-to-many pairs (a, b, junction), listed after the links.
+    """
     if not boxes:
         return "(no tables)"
     inner = max(MIN_INNER, *(len(b.name) + 2 for b in boxes), *(_label_width(b) for b in boxes))
@@ -49,23 +59,26 @@ def draw(boxes: Sequence[Box], links: Sequence[Link], *, max_width: int = 100) -
     rows = [list(boxes[i : i + columns]) for i in range(0, len(boxes), columns)]
 
     out = _paint(rows, links, width)
-    listing = relationship_lines(links)
+    listing = relationship_lines(links, joins)
     if listing:
         out += ["", "Relationships:", *listing]
     return "\n".join(out)
 
 
-def relationship_lines(links: Sequence[Link]) -> list[str]:
-    """One aligned line per link: `users 1──< posts (user_id)`."""
-    if not links:
+def relationship_lines(
+    links: Sequence[Link], joins: Sequence[tuple[str, str, str]] = ()
+) -> list[str]:
+    """Aligned lines: `users 1──< posts (user_id)` per link, `posts >──< tags (via post_tags)`."""
+    rows = [
+        (link.parent, "1──1" if link.one_to_one else "1──<", link.child, link.column)
+        for link in links
+    ]
+    rows += [(a, ">──<", b, f"via {junction}") for a, b, junction in joins]
+    if not rows:
         return []
-    left = max(len(link.parent) for link in links)
-    right = max(len(link.child) for link in links)
-    lines = []
-    for link in links:
-        arrow = "1──1" if link.one_to_one else "1──<"
-        lines.append(f"{link.parent:<{left}} {arrow} {link.child:<{right}} ({link.column})")
-    return lines
+    left = max(len(row[0]) for row in rows)
+    right = max(len(row[2]) for row in rows)
+    return [f"{a:<{left}} {arrow} {b:<{right}} ({via})" for a, arrow, b, via in rows]
 
 
 def box_lines(box: Box, width: int) -> list[str]:
@@ -226,9 +239,14 @@ def links(plan: DatabasePlan) -> list[Link]:
     ]
 
 
+def joins(plan: DatabasePlan) -> list[tuple[str, str, str]]:
+    """The many-to-many pairs of the plan's relationships, with their junction table."""
+    return [(r.parent, r.child, r.through) for r in relations(plan) if r.through]
+
+
 def entity_diagram(plan: DatabasePlan) -> str:
     """The box drawing of the plan, with its relationship list."""
-    return draw(boxes(plan), links(plan))
+    return draw(boxes(plan), links(plan), joins=joins(plan))
 
 
 def mermaid_er(plan: DatabasePlan) -> str:

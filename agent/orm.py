@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from agent.orm_columns import Imports, attribute, enum_class_name, member, table_args
 from agent.plan import Column, DatabasePlan, Entity, EnumType, Relationship
-from agent.pysource import WIDTH, docstring, literal, wrap
+from agent.pysource import WIDTH, comment, docstring, literal, wrap
+from agent.relations import relations
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ def orm_code(plan: DatabasePlan) -> OrmCode:
     """Render the plan's entities as an importable module, SQLAlchemy when the plan says so."""
     flavour = "sqlalchemy" if plan.overview.orm == "sqlalchemy" else "sqlmodel"
     imports = Imports()
-    classes = {e.table: _class_source(plan, e, flavour, imports) for e in plan.entities}
+    rels = relations(plan)
+    classes = {e.table: _class_source(plan, rels, e, flavour, imports) for e in plan.entities}
 
     blocks = [_enum_source(enum) for enum in plan.enums]
     if plan.enums:
@@ -41,14 +43,14 @@ def orm_code(plan: DatabasePlan) -> OrmCode:
         blocks.append("class Base(DeclarativeBase):\n    pass")
     preamble = "\n\n\n".join([imports.render(), *blocks])
 
-    ordered = [classes[table] for table in _module_order(plan)]
+    ordered = [classes[table] for table in _module_order(plan, rels)]
     module = "\n\n\n".join([preamble, *ordered]) + "\n"
     return OrmCode(flavour, preamble, classes, module)
 
 
-def _module_order(plan: DatabasePlan) -> list[str]:
+def _module_order(plan: DatabasePlan, rels: list[Relationship]) -> list[str]:
     """Junction tables first: link_model= names their class when the module is imported."""
-    through = {r.through for r in plan.relationships if r.through}
+    through = {r.through for r in rels if r.through}
     firsts = [e.table for e in plan.entities if e.table in through]
     return firsts + [e.table for e in plan.entities if e.table not in through]
 
@@ -59,7 +61,9 @@ def _enum_source(enum: EnumType) -> str:
     return f"class {enum_class_name(enum)}(str, Enum):\n{doc}" + "\n".join(members)
 
 
-def _class_source(plan: DatabasePlan, entity: Entity, flavour: str, imports: Imports) -> str:
+def _class_source(
+    plan: DatabasePlan, rels: list[Relationship], entity: Entity, flavour: str, imports: Imports
+) -> str:
     if flavour == "sqlmodel":
         imports.need("sqlmodel", "Field", "SQLModel")
         lines = [f"class {entity.class_name}(SQLModel, table=True):"]
@@ -82,25 +86,29 @@ def _class_source(plan: DatabasePlan, entity: Entity, flavour: str, imports: Imp
     lines.append("")
 
     for column in entity.columns:
+        if column.description.strip():
+            lines += comment(column.description, 4)
         lines += wrap(attribute(plan, entity, column, flavour, imports), 4)
-    relations = _relationships(plan, entity, flavour)
-    if relations:
+    ends = _relationships(plan, rels, entity, flavour)
+    if ends:
         module, name = ("sqlmodel", "Relationship")
         if flavour == "sqlalchemy":
             module, name = ("sqlalchemy.orm", "relationship")
         imports.need(module, name)
-        if any("Optional[" in line for line in relations):
+        if any("Optional[" in line for line in ends):
             imports.need("typing", "Optional")
         lines.append("")
-        for line in relations:
+        for line in ends:
             lines += wrap(line, 4)
     return "\n".join(lines)
 
 
-def _relationships(plan: DatabasePlan, entity: Entity, flavour: str) -> list[str]:
-    """The relationship attributes of one class, from both ends of each plan relationship."""
+def _relationships(
+    plan: DatabasePlan, rels: list[Relationship], entity: Entity, flavour: str
+) -> list[str]:
+    """The relationship attributes of one class, from both ends of each relationship."""
     lines = []
-    for rel in plan.relationships:
+    for rel in rels:
         if rel.parent == entity.table:
             lines.append(_relationship(plan, rel, parent_side=True, flavour=flavour))
         if rel.child == entity.table:

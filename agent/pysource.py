@@ -28,6 +28,16 @@ def docstring(text: str) -> str:
     return f'"""{flat}"""'
 
 
+def comment(text: str, indent: int) -> list[str]:
+    """`text` as `# ...` lines at `indent` columns, wrapped between words to fit WIDTH."""
+    pad, lines = " " * indent + "# ", [""]
+    for word in text.split():
+        if lines[-1] and len(pad) + len(lines[-1]) + 1 + len(word) > WIDTH:
+            lines.append("")
+        lines[-1] = f"{lines[-1]} {word}" if lines[-1] else word
+    return [pad + line for line in lines]
+
+
 def wrap(line: str, indent: int, suffix: str = "") -> list[str]:
     """Lines of `line` (without its indent) wrapped to fit WIDTH at `indent` columns."""
     pad = " " * indent

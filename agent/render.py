@@ -7,16 +7,28 @@ Constraints tables from the same names the DDL uses. The output is deterministic
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from agent.diagram import entity_diagram, mermaid_er
 from agent.orm import orm_code
-from agent.plan import DatabasePlan, Entity, IndexRef
+from agent.plan import DatabasePlan, Entity, IndexRef, Query, Relationship
+from agent.relations import relations
 from agent.render_tables import constraint_rows, index_rows, table
 from agent.sql import MigrationSQL, index_name, migrations_sql
 
 DATABASES = {"postgresql": "PostgreSQL", "mysql": "MySQL / MariaDB", "sqlite": "SQLite"}
+_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
 ORMS = {"sqlmodel": "SQLModel", "sqlalchemy": "SQLAlchemy 2.0 (declarative, `Mapped[...]`)"}
+RELATION_HEADERS: tuple[str, ...] = (
+    "Parent",
+    "Child",
+    "Kind",
+    "Via",
+    "Attributes",
+    "ON DELETE",
+    "Description",
+)
 SECTIONS = (
     "Overview",
     "Assumptions",
@@ -114,14 +126,17 @@ def _entity_note(entity: Entity) -> str:
 
 
 def _diagram(plan: DatabasePlan) -> str:
+    headers = RELATION_HEADERS
+    rows = _relations(plan)
+    if not any(row[-1] for row in rows):
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
     return "\n\n".join(
         [
             "## Entity Relationship Diagram",
             _block("", entity_diagram(plan)),
-            "Relationships as the ORM classes declare them:",
-            table(
-                ("Parent", "Child", "Kind", "Via", "Attributes", "Description"), _relations(plan)
-            ),
+            "Relationships as the ORM classes declare them (those the design does not list "
+            "follow from its foreign keys):",
+            table(headers, rows),
             "The same schema in Mermaid:",
             _block("mermaid", mermaid_er(plan)),
         ]
@@ -130,12 +145,28 @@ def _diagram(plan: DatabasePlan) -> str:
 
 def _relations(plan: DatabasePlan) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
-    for rel in plan.relationships:
+    for rel in relations(plan):
         via = f"{rel.through} (junction)" if rel.through else f"{rel.child}.{rel.foreign_key}"
         attributes = f"{rel.parent}.{rel.parent_attribute} / {rel.child}.{rel.child_attribute}"
         kind = rel.kind.replace("_", "-")
-        rows.append((rel.parent, rel.child, kind, via, attributes, rel.description))
+        on_delete = _on_delete(plan, rel)
+        rows.append((rel.parent, rel.child, kind, via, attributes, on_delete, rel.description))
     return rows
+
+
+def _on_delete(plan: DatabasePlan, rel: Relationship) -> str:
+    """What deleting a parent row does: the key's action; parent / child keys' for a link."""
+    holder = plan.entity(rel.through or rel.child)
+    keys = [c for c in holder.columns if c.foreign_key is not None]
+    if rel.foreign_key:
+        keys = [c for c in keys if c.name == rel.foreign_key]
+    actions = []
+    for side in (rel.parent, rel.child) if rel.through else (rel.parent,):
+        key = next((c for c in keys if c.foreign_key and c.foreign_key.table == side), None)
+        if key is not None and key.foreign_key is not None:
+            keys.remove(key)
+            actions.append(key.foreign_key.on_delete)
+    return " / ".join(actions)
 
 
 def _statements(statements: list[str]) -> str:
@@ -178,12 +209,17 @@ def _queries(plan: DatabasePlan) -> str:
     for query in plan.queries:
         parts.append(f"### {_flat(query.name)}")
         parts.append(_block("sql", query.sql.strip().rstrip(";") + ";"))
-        parameters = ", ".join(f"`:{p}`" for p in query.parameters) or "none"
+        parameters = ", ".join(f"`:{p}`" for p in _parameters(query)) or "none"
         indexes = "; ".join(_index_label(plan, ref) for ref in query.indexes) or "primary key only"
         parts.append(f"**Parameters**: {parameters}  \n**Uses index**: {indexes}")
     if not plan.queries:
         parts.append("None recorded.")
     return "\n\n".join(parts)
+
+
+def _parameters(query: Query) -> list[str]:
+    """The listed parameters, or the :names of the SQL in order of first use."""
+    return query.parameters or list(dict.fromkeys(_PARAMETER.findall(query.sql)))
 
 
 def _decisions(plan: DatabasePlan) -> str:

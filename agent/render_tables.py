@@ -95,6 +95,7 @@ def _column_rows(plan: DatabasePlan, entity: Entity, column: Column, noted: set[
     fk = column.foreign_key
     if fk is not None:
         action = f", ON DELETE {fk.on_delete}" if fk.on_delete != "NO ACTION" else ""
+        action += f", ON UPDATE {fk.on_update}" if fk.on_update != "NO ACTION" else ""
         default = f"References {fk.table}.{fk.column}{action}"
         rows.append(_row(plan, entity, [column.name], "foreign_key", noted, default))
     if column.check:

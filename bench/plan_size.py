@@ -1,8 +1,9 @@
 """Size of each design's JSON against the markdown rendered from it (target: at most 1/2).
 
 Run: .venv/bin/python bench/plan_size.py [DESIGN.json ...]
-Prints, per design, the JSON the model writes (compact, every key present as the strict tool
-schema requires), the same without default values, the markdown, and both ratios.
+Prints, per design (the fixture designs by default), the lean JSON the model writes (compact,
+keys at their default left out, as the tool schema allows), the markdown rendered from it,
+their ratio, and for reference the compact JSON with every key written out.
 """
 
 from __future__ import annotations
@@ -20,26 +21,20 @@ TARGET = 0.5
 
 
 def sizes(path: Path) -> tuple[int, int, int]:
-    """Characters of the compact design JSON, of it without defaults, and of its markdown."""
+    """Characters of the lean design JSON, of its markdown, and of the JSON with every key."""
     plan = DatabasePlan.model_validate_json(path.read_text(encoding="utf-8"))
     markdown = render_markdown(plan, model="claude-opus-5-5")
-    full = len(plan.model_dump_json())
     lean = len(plan.model_dump_json(exclude_defaults=True))
-    return full, lean, len(markdown)
+    return lean, len(markdown), len(plan.model_dump_json())
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted(
-        [*ROOT.glob("fixtures/designs/*.json"), *ROOT.glob("tests/data/plan_*.json")]
-    )
-    print(f"{'design':<24} {'json':>7} {'lean':>7} {'md':>7} {'json/md':>8} {'lean/md':>8}")
+    paths = [Path(a) for a in argv] or sorted(ROOT.glob("fixtures/designs/*.json"))
+    print(f"{'design':<20} {'lean json':>9} {'markdown':>9} {'lean/md':>8} {'all keys':>9}")
     for path in paths:
-        full, lean, markdown = sizes(path)
-        print(
-            f"{path.stem:<24} {full:>7} {lean:>7} {markdown:>7} "
-            f"{full / markdown:>8.2f} {lean / markdown:>8.2f}"
-        )
-    print(f"target: json/md <= {TARGET}")
+        lean, markdown, full = sizes(path)
+        print(f"{path.stem:<20} {lean:>9} {markdown:>9} {lean / markdown:>8.3f} {full:>9}")
+    print(f"target: lean/md <= {TARGET}")
     return 0
 
 
