@@ -450,10 +450,12 @@ def test_derived_names_are_the_names_in_the_sql(dialect: Dialect) -> None:
     found = re.findall(r"CONSTRAINT (\w+)|INDEX (?:CONCURRENTLY )?(\w+)", sql)
     in_sql = {a or b for a, b in found}
 
-    names = derived_names(plan)
+    names = derived_names(plan, dialect)
 
     assert {n.name for n in names} == in_sql
-    assert len(names) == 15
+    # SQLite alone needs a CHECK to keep posts.status among its enum's values.
+    assert len(names) == (16 if dialect == "sqlite" else 15)
+    assert ("ck_posts_status_enum" in in_sql) == (dialect == "sqlite")
     assert [n.kind for n in names].count("foreign_key") == 3
 
 
@@ -559,3 +561,59 @@ def test_live_changes_statements_and_notes() -> None:
     # The two indexes and the unique constraint's index; the foreign key and check validate.
     assert sum("outside a transaction" in note for note in migration.notes) == 3
     assert sum("NOT VALID" in s for s in migration.up) == 2
+
+
+def with_user_tier() -> DatabasePlan:
+    """The small design, plus an enum column added to the existing users table."""
+    data = small_data()
+    data["enums"].append({"name": "user_tier", "values": ["free", "paid"]})
+    data["entities"][0]["columns"].append(
+        {"name": "tier", "type": "enum", "enum": "user_tier"}
+        | {"default": {"kind": "value", "value": "free"}}
+    )
+    data["migrations"].append(
+        {
+            "id": "003",
+            "title": "Tiers",
+            "operations": [{"action": "add_column", "table": "users", "column": "tier"}],
+        }
+    )
+    return DatabasePlan.model_validate(data)
+
+
+def test_sqlite_enforces_enum_values_with_a_named_check() -> None:
+    plan = with_user_tier()
+    connection = sqlite3.connect(":memory:")
+    apply(connection, baseline_sql(plan, "sqlite"))
+    migrations = migrations_sql(plan, "sqlite")
+    for migration in migrations:
+        apply(connection, migration.up)
+
+    connection.execute("INSERT INTO users (id, email, name) VALUES ('u1', 'a@b.c', 'A')")
+    post = "INSERT INTO posts (id, author_id, title, slug, body, status) VALUES "
+    connection.execute(post + "('p1', 'u1', 'T', 't', 'B', 'published')")
+    with pytest.raises(sqlite3.IntegrityError, match="ck_posts_status_enum"):
+        connection.execute(post + "('p2', 'u1', 'T', 's', 'B', 'deleted')")
+    with pytest.raises(sqlite3.IntegrityError, match="ck_users_tier_enum"):
+        connection.execute("UPDATE users SET tier = 'gold'")
+
+    for migration in reversed(migrations):
+        apply(connection, migration.down)
+    assert schema_of(connection) == [("table", "users")]
+    assert migrations[2].up == [
+        "ALTER TABLE users ADD COLUMN tier VARCHAR(4) DEFAULT 'free' NOT NULL "
+        "CONSTRAINT ck_users_tier_enum CHECK (tier IN ('free', 'paid'))"
+    ]
+
+
+def test_enum_checks_only_where_no_enum_type_exists() -> None:
+    plan = with_user_tier()
+
+    mysql = migrations_sql(plan, "mysql")[2].up
+    pg = migrations_sql(plan, "postgresql")[2].up
+
+    assert mysql == [
+        "ALTER TABLE users ADD COLUMN tier ENUM('free','paid') NOT NULL DEFAULT 'free'"
+    ]
+    assert pg[0] == "CREATE TYPE user_tier AS ENUM ('free', 'paid')"
+    assert not any("_enum" in s for s in mysql + pg)

@@ -14,7 +14,8 @@ Choices where databases differ:
   (it has rows and traffic) take the forms that let writes go on (agent/sql/live.py): indexes
   CONCURRENTLY, which must run outside a transaction, checks and foreign keys NOT VALID then
   VALIDATE, unique constraints through a concurrent unique index;
-- enums are CREATE TYPE on PostgreSQL, inline ENUM on MySQL, VARCHAR without a CHECK on SQLite;
+- enums are CREATE TYPE on PostgreSQL, inline ENUM on MySQL (strict mode refuses other
+  values), VARCHAR with a CHECK ck_<table>_<column>_enum on the values on SQLite;
 - partial indexes exist on PostgreSQL and SQLite; MySQL gets a full index (noted), and a
   unique partial index is refused there;
 - SQLite cannot ALTER TABLE ... ADD CONSTRAINT: a unique constraint becomes a unique index, a
@@ -35,6 +36,7 @@ from agent.sql.naming import (
     DerivedName,
     check_name,
     derived_names,
+    enum_check_name,
     foreign_key_name,
     index_name,
     primary_key_name,
@@ -50,6 +52,7 @@ __all__ = [
     "baseline_sql",
     "check_name",
     "derived_names",
+    "enum_check_name",
     "foreign_key_name",
     "index_name",
     "metadata",

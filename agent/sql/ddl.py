@@ -19,7 +19,7 @@ from sqlalchemy.schema import (
 )
 
 from agent.plan import DatabasePlan, Dialect, Operation
-from agent.sql import live
+from agent.sql import live, naming
 from agent.sql.ledger import BASELINE, CONSTRAINT_KINDS, Ledger, Position, build_ledger, fk_order
 from agent.sql.schema import PlanSQLError, build_metadata, column_constraint
 
@@ -153,7 +153,11 @@ class _Writer:
             and (constraint := _find_constraint(self.plan, sa_table, name, kind)) is not None
         ]
         if self.dialect == "sqlite":
-            spec += "".join(" " + _inline(compiler, c) for c in born_here if _inlinable(c))
+            # An enum's CHECK belongs to its column's type and arrives with the column.
+            enum_check = naming.enum_check_name(table, name)
+            typed = [c for c in sa_table.constraints if c.name == enum_check]
+            inlined = [c for c in born_here if _inlinable(c)] + typed
+            spec += "".join(" " + _inline(compiler, c) for c in inlined)
         quoted = compiler.preparer.format_table(sa_table)
         step.add(
             f"ALTER TABLE {quoted} ADD COLUMN {spec}",

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from agent.plan import IDENTIFIER_LIMIT, DatabasePlan, Index
+from agent.plan import IDENTIFIER_LIMIT, DatabasePlan, Dialect, Index
 
 _HASH_LENGTH = 8
 
@@ -34,6 +34,11 @@ def check_name(table: str, column: str) -> str:
     return shorten(f"ck_{table}_{column}")
 
 
+def enum_check_name(table: str, column: str) -> str:
+    """Return the name of the CHECK that keeps an enum column in range: ck_<table>_<column>_enum."""
+    return shorten(f"ck_{table}_{column}_enum")
+
+
 def foreign_key_name(table: str, column: str, target: str) -> str:
     """Return a foreign key constraint name: fk_<table>_<column>_<target table>."""
     return shorten(f"fk_{table}_{column}_{target}")
@@ -57,8 +62,10 @@ class DerivedName:
     name: str
 
 
-def derived_names(plan: DatabasePlan) -> list[DerivedName]:
-    """Return every constraint and index name the design derives, table by table."""
+def derived_names(plan: DatabasePlan, dialect: Dialect | None = None) -> list[DerivedName]:
+    """Return every constraint and index name the design derives on `dialect`, table by table."""
+    # Only SQLite lacks an enum type, so only there does a CHECK keep enum columns in range.
+    enum_checks = (dialect or plan.overview.database) == "sqlite"
     names: list[DerivedName] = []
     for entity in plan.entities:
         table = entity.table
@@ -69,6 +76,9 @@ def derived_names(plan: DatabasePlan) -> list[DerivedName]:
                 names.append(DerivedName(table, "unique", (c.name,), unique_name(table, [c.name])))
             if c.check is not None:
                 names.append(DerivedName(table, "check", (c.name,), check_name(table, c.name)))
+            if c.type == "enum" and enum_checks:
+                name = enum_check_name(table, c.name)
+                names.append(DerivedName(table, "check", (c.name,), name))
             if c.foreign_key is not None:
                 name = foreign_key_name(table, c.name, c.foreign_key.table)
                 names.append(DerivedName(table, "foreign_key", (c.name,), name))

@@ -17,8 +17,10 @@ class PlanSQLError(ValueError):
     """The design cannot be written as SQL for this database; the message says what to fix."""
 
 
-def column_type(column: Column, plan: DatabasePlan) -> TypeEngine[Any]:
-    """Return the SQLAlchemy type of a logical column type (variants per database)."""
+def column_type(
+    column: Column, plan: DatabasePlan, table: str, dialect: Dialect
+) -> TypeEngine[Any]:
+    """Return the SQLAlchemy type of a column of `table` on `dialect` (variants per database)."""
     kind = column.type
     if kind == "uuid":
         return sa.Uuid().with_variant(sa.CHAR(36), "mysql", "sqlite")
@@ -32,7 +34,8 @@ def column_type(column: Column, plan: DatabasePlan) -> TypeEngine[Any]:
     if kind == "json":
         return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     if kind == "enum":
-        return _enum_type(plan, column.enum or "")
+        check = naming.enum_check_name(table, column.name) if dialect == "sqlite" else None
+        return _enum_type(plan, column.enum or "", check)
     return _SIMPLE_TYPES[kind]()
 
 
@@ -46,11 +49,15 @@ _SIMPLE_TYPES: dict[str, type[TypeEngine[Any]]] = {
 }
 
 
-def _enum_type(plan: DatabasePlan, name: str) -> sa.Enum:
+def _enum_type(plan: DatabasePlan, name: str, check: str | None) -> sa.Enum:
+    """Return the native enum type, or (given a `check` name) VARCHAR with that CHECK."""
     enum = next((e for e in plan.enums if e.name == name), None)
     if enum is None:
         raise PlanSQLError(f"enum {name!r} is used by a column but not listed in enums: add it")
-    return sa.Enum(*enum.values, name=enum.name)
+    if check is None:
+        return sa.Enum(*enum.values, name=enum.name)
+    # A non-native Enum's name names only its CHECK, so it carries the ck_ name.
+    return sa.Enum(*enum.values, name=check, native_enum=False, create_constraint=True)
 
 
 def server_default(column: Column, dialect: Dialect) -> Any:
@@ -132,7 +139,7 @@ def _table(
     sa_columns = [
         sa.Column(
             c.name,
-            column_type(c, plan),
+            column_type(c, plan, table, dialect),
             nullable=c.nullable and not c.primary_key,
             server_default=server_default(c, dialect),
             autoincrement=False if c.foreign_key or c.type not in ("integer", "bigint") else "auto",
