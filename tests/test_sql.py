@@ -6,12 +6,14 @@ import copy
 import json
 import re
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from agent.plan import DIALECTS, DatabasePlan, Dialect
 from agent.proof import prove
@@ -137,7 +139,8 @@ def test_mysql_and_sqlite_leave_uuids_to_the_orm() -> None:
     mysql = migrations_sql(small(), "mysql")[0]
     lite = "\n".join(migrations_sql(small(), "sqlite")[0].up)
 
-    assert "id CHAR(36) NOT NULL," in "\n".join(mysql.up)
+    # SQLAlchemy's Uuid, as the ORM classes declare it: 32 hex digits, no hyphens.
+    assert "id CHAR(32) NOT NULL," in "\n".join(mysql.up)
     assert "DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)" in "\n".join(mysql.up)
     assert "gen_random_uuid" not in lite
     assert mysql.notes == [
@@ -617,3 +620,26 @@ def test_enum_checks_only_where_no_enum_type_exists() -> None:
     ]
     assert pg[0] == "CREATE TYPE user_tier AS ENUM ('free', 'paid')"
     assert not any("_enum" in s for s in mysql + pg)
+
+
+def test_uuid_keys_are_stored_as_the_orm_binds_them() -> None:
+    plan = all_new()
+    users = metadata(plan, "sqlite").tables["users"]
+    engine = sa.create_engine("sqlite://")
+    ours, theirs = uuid.uuid4(), uuid.uuid4()
+
+    with engine.begin() as connection:
+        for migration in migrations_sql(plan, "sqlite"):
+            for statement in migration.up:
+                connection.exec_driver_sql(statement)
+        connection.execute(users.insert().values(id=ours, email="a@b.c", name="A"))
+        connection.exec_driver_sql(
+            f"INSERT INTO users (id, email, name) VALUES ('{theirs.hex}', 'b@c.d', 'B')"
+        )
+        stored = connection.exec_driver_sql("SELECT id FROM users WHERE name = 'A'").scalar_one()
+        found = connection.execute(sa.select(users.c.email).where(users.c.id == theirs))
+
+        assert stored == ours.hex
+        assert found.scalar_one() == "b@c.d"
+    for dialect in ("mysql", "sqlite"):
+        assert "\tid CHAR(32) NOT NULL" in migrations_sql(all_new(), dialect)[0].up[0]

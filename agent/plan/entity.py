@@ -94,8 +94,8 @@ class Column(Closed):
     type: ColumnKind = Field(
         description="Logical type. 'string' needs length; 'numeric' needs precision and scale; "
         "'enum' needs enum (a name from the plan's enums); 'timestamp' is always with time "
-        "zone (UTC); 'json' is JSONB on PostgreSQL; 'uuid' is native on PostgreSQL, CHAR(36) "
-        "elsewhere."
+        "zone (UTC); 'json' is JSONB on PostgreSQL; 'uuid' is native on PostgreSQL, CHAR(32) "
+        "of hex digits elsewhere."
     )
     length: int | None = Field(
         default=None, description="Maximum length for 'string' (VARCHAR); omitted otherwise."

@@ -8,8 +8,10 @@ Choices where databases differ:
 - timestamps are TIMESTAMP WITH TIME ZONE on PostgreSQL, DATETIME(6) holding UTC on MySQL
   (TIMESTAMP would stop in 2038), DATETIME on SQLite; 'now' is CURRENT_TIMESTAMP (with the
   column's precision on MySQL);
-- UUIDs are native on PostgreSQL with gen_random_uuid() as default; CHAR(36) elsewhere, filled
-  by the ORM; JSON is JSONB on PostgreSQL;
+- UUIDs are native on PostgreSQL with gen_random_uuid() as default; elsewhere CHAR(32) of hex
+  digits without hyphens, filled by the ORM, because that is how SQLAlchemy's Uuid type (and
+  so SQLModel) binds and compares them: rows written by SQL must match what the ORM looks up;
+  JSON is JSONB on PostgreSQL;
 - on PostgreSQL, indexes and constraints added to a table that exists before the migrations
   (it has rows and traffic) take the forms that let writes go on (agent/sql/live.py): indexes
   CONCURRENTLY, which must run outside a transaction, checks and foreign keys NOT VALID then

@@ -23,7 +23,8 @@ def column_type(
     """Return the SQLAlchemy type of a column of `table` on `dialect` (variants per database)."""
     kind = column.type
     if kind == "uuid":
-        return sa.Uuid().with_variant(sa.CHAR(36), "mysql", "sqlite")
+        # CHAR(32) hex outside PostgreSQL, as SQLModel and SQLAlchemy's ORM write and compare it.
+        return sa.Uuid()
     if kind == "string":
         return sa.String(column.length)
     if kind == "numeric":
