@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from agent.plan import Column, DatabasePlan, Entity, EnumType, ForeignKey
 from agent.pysource import literal
-from agent.sql.naming import check_name, index_name, unique_name
+from agent.sql.naming import check_name, enum_check_name, index_name, unique_name
 
 _PYTHON_TYPES = {
     "uuid": "UUID",
@@ -107,7 +107,7 @@ def attribute(
     annotation = _python_type(plan, column, imports)
     if column.nullable:
         annotation += " | None"
-    sa_type = _sa_type(plan, column, imports)
+    sa_type = _sa_type(plan, entity, column, imports)
     default = _default(plan, column, imports)
     fk = column.foreign_key
 
@@ -153,14 +153,18 @@ def _python_type(plan: DatabasePlan, column: Column, imports: Imports) -> str:
     return annotation
 
 
-def _sa_type(plan: DatabasePlan, column: Column, imports: Imports) -> str | None:
+def _sa_type(plan: DatabasePlan, entity: Entity, column: Column, imports: Imports) -> str | None:
     """The SQLAlchemy type expression, or None when the annotation alone maps it correctly."""
     if column.type == "enum":
         enum = _enum(plan, column)
-        extra = ""
+        name, extra = enum.name, ""
+        if plan.overview.database == "sqlite":
+            # SQLite has no enum type: a VARCHAR whose named CHECK lists the values, as in the DDL.
+            name = enum_check_name(entity.table, column.name)
+            extra = ", native_enum=False, create_constraint=True"
         if any(member(value) != value for value in enum.values):
-            extra = ", values_callable=lambda members: [m.value for m in members]"
-        return f"sa.Enum({enum_class_name(enum)}, name={literal(enum.name)}{extra})"
+            extra += ", values_callable=lambda members: [m.value for m in members]"
+        return f"sa.Enum({enum_class_name(enum)}, name={literal(name)}{extra})"
     if column.type == "timestamp" and plan.overview.database == "mysql":
         # MySQL DATETIME keeps no zone; agent.sql stores UTC with microseconds there.
         imports.need("sqlalchemy.dialects", "mysql")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from agent.plan import Column, ConstraintNote, DatabasePlan, Entity, Index
-from agent.sql import check_name, foreign_key_name, index_name, primary_key_name, unique_name
+from agent.sql import (
+    check_name,
+    enum_check_name,
+    foreign_key_name,
+    index_name,
+    primary_key_name,
+    unique_name,
+)
 
 Row = tuple[str, ...]
 
@@ -100,6 +107,10 @@ def _column_rows(plan: DatabasePlan, entity: Entity, column: Column, noted: set[
         rows.append(_row(plan, entity, [column.name], "foreign_key", noted, default))
     if column.check:
         rows.append(_row(plan, entity, [column.name], "check", noted, f"CHECK ({column.check})"))
+    if column.type == "enum" and plan.overview.database == "sqlite":
+        name = enum_check_name(entity.table, column.name)
+        values = f"A value of enum {column.enum} (SQLite has no enum type)"
+        rows.append((entity.table, f"`{name}` ({column.name})", "CHECK", values))
     return rows
 
 
