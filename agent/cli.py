@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from agent import interrupt
 from agent.loop import Budget, Event
 from agent.result import RunResult
 from agent.retry import RetryPolicy
@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run, print; the single place where failures become exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM ends a run the way Ctrl-C does, so the proof database and temp files are removed.
-    signal.signal(signal.SIGTERM, _interrupt)
+    interrupt.install()
     try:
         if args[:1] == ["prove"]:
             from agent.prove_command import prove_main
@@ -214,7 +214,3 @@ def _configure_logging(verbose: bool) -> None:
     if not verbose:
         # The retry line on stderr already says what the retry logger would.
         logging.getLogger("agent.retry").setLevel(logging.ERROR)
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

@@ -17,6 +17,7 @@ from typing import Any
 
 from anthropic.types import Message
 
+from agent import interrupt
 from agent.contract import SUBMIT_TOOL, Contract, Verdict
 from agent.model import ModelClient
 from agent.sandbox import ToolError, Workdir
@@ -89,6 +90,7 @@ def run_loop(
 ) -> Verdict:
     """Drive turns until the contract accepts a result; raise RunFailure otherwise."""
     while True:
+        interrupt.check()
         check_budget(conversation, budget)
         message = client.turn(next_request(conversation, budget))
         conversation.turns += 1

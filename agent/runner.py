@@ -18,6 +18,7 @@ from typing import Any
 import anthropic
 import httpx2
 
+from agent import interrupt
 from agent.cassette import CassetteError, RecordingTransport, ReplayTransport
 from agent.contract import ContractFailure, contract_for
 from agent.definition import AgentDefinition, DefinitionError, load_definition, resolve_model
@@ -107,6 +108,7 @@ def run(
             if isinstance(transport, ReplayTransport):
                 transport.check_exhausted()
             files = contract.outputs(verdict.value, model_id)
+            interrupt.check()
             result.output_files = write_outputs(sandbox.path, files)
             result.result = contract.summary(verdict.value)
     except WorkdirBusy as error:

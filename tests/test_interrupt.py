@@ -181,6 +181,17 @@ def test_a_signal_during_the_proof_leaves_no_database_behind(
         pytest.skip("fixtures/designs/full.json is not there yet (the plan helper writes it)")
 
     design = json.loads(design_file.read_text())
+    # A last migration that only waits keeps the proof busy after its server is ready, so the
+    # signal lands inside the proof however fast the rest of it runs.
+    pause = {"action": "raw_sql", "dialect": "postgresql", "sql": "SELECT pg_sleep(4)"}
+    design["migrations"].append(
+        {
+            "id": "999",
+            "title": "Wait (test only)",
+            "description": "Keeps the proof running while the test signals it",
+            "operations": [{**pause, "down_sql": "SELECT 1"}],
+        }
+    )
     runs: dict[signal.Signals, tuple[Path, Path]] = {}
     for signum in SIGNALS:
         name = signum.name
