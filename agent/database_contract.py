@@ -68,7 +68,8 @@ class DatabaseContract:
         from agent.render import render_markdown
 
         plan: DatabasePlan = value
-        design = json.loads(plan.model_dump_json())
+        # Absent rather than null, as the schema in schemas/ describes optional values.
+        design = json.loads(plan.model_dump_json(exclude_none=True))
         return {
             MARKDOWN: render_markdown(plan, model=model),
             DESIGN: json.dumps(design, indent=2, ensure_ascii=False) + "\n",
