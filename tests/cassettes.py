@@ -69,7 +69,11 @@ def scenarios() -> dict[str, Scenario]:
                     "fault": "status",
                     "status": 429,
                     "error": "rate_limit_error",
-                    "headers": {"retry-after": "1", "retry-after-ms": "150", "x-should-retry": "true"},
+                    "headers": {
+                        "retry-after": "1",
+                        "retry-after-ms": "150",
+                        "x-should-retry": "true",
+                    },
                 },
                 answer(
                     text("No plan/ inputs yet; I will state what I assumed for them."),

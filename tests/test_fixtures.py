@@ -1,4 +1,4 @@
-"""Every fixture cassette replays to a written, proven plan, in-process and from the command line."""
+"""Every fixture cassette replays to a written, proven plan, in-process and from the CLI."""
 
 from __future__ import annotations
 
@@ -69,7 +69,11 @@ def test_missing_inputs_are_named_and_assumed(tmp_path: Path) -> None:
     result = run(None, workdir, replay=CASSETTES / "context-only.json")
 
     assert result.missing_inputs == ["plan/api_contracts.md", "plan/architecture.md"]
-    assumed = {a["input"] for a in json.loads((workdir / "plan/database.json").read_text())["assumptions"] if a.get("input")}
+    assumed = {
+        a["input"]
+        for a in json.loads((workdir / "plan/database.json").read_text())["assumptions"]
+        if a.get("input")
+    }
     assert {"plan/api_contracts.md", "plan/architecture.md"} <= assumed
 
 
@@ -78,7 +82,9 @@ def test_429_is_retried_once_and_counted(tmp_path: Path) -> None:
 
     result = run(None, workdir, replay=CASSETTES / "context-only.json")
 
-    assert [(r["attempt"], r["cause"]) for r in result.retries] == [(1, "HTTP 429 rate_limit_error")]
+    assert [(r["attempt"], r["cause"]) for r in result.retries] == [
+        (1, "HTTP 429 rate_limit_error")
+    ]
 
 
 def test_first_request_carries_inputs_tools_and_streams() -> None:
@@ -115,9 +121,22 @@ def test_cli_replays_from_outside_the_repository(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")}
 
     completed = subprocess.run(
-        [sys.executable, "-m", "agent", "--workdir", str(workdir), "--replay",
-         str(CASSETTES / "full.json"), "--output-format", "json"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "agent",
+            "--workdir",
+            str(workdir),
+            "--replay",
+            str(CASSETTES / "full.json"),
+            "--output-format",
+            "json",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert completed.returncode == 0, completed.stderr
