@@ -6,7 +6,6 @@ is sent once the stand-in holds their request (or once the proof database is up)
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -153,14 +152,6 @@ def test_a_signal_during_the_model_call_keeps_the_old_output(tmp_path: Path) -> 
         assert sorted(files_under(workdir)) == ["input.md", OUTPUT]
 
 
-def working_proof() -> bool:
-    try:
-        module = importlib.import_module("agent.proof")
-    except ImportError:
-        return False
-    return callable(getattr(module, "prove", None))
-
-
 @pytest.fixture
 def private_tmp() -> Iterator[Path]:
     """A temporary folder for the run's TMPDIR; the proof server's user must be able to enter."""
@@ -173,14 +164,9 @@ def private_tmp() -> Iterator[Path]:
 def test_a_signal_during_the_proof_leaves_no_database_behind(
     tmp_path: Path, private_tmp: Path
 ) -> None:
-    psutil = pytest.importorskip("psutil", reason="psutil finds the proof's server processes")
-    if not working_proof():
-        pytest.skip("agent.proof.prove is not there yet (the proof helper builds it)")
-    design_file = ROOT / "fixtures" / "designs" / "full.json"
-    if not design_file.is_file():
-        pytest.skip("fixtures/designs/full.json is not there yet (the plan helper writes it)")
+    import psutil
 
-    design = json.loads(design_file.read_text())
+    design = json.loads((ROOT / "fixtures" / "designs" / "full.json").read_text())
     # A last migration that only waits keeps the proof busy after its server is ready, so the
     # signal lands inside the proof however fast the rest of it runs.
     pause = {"action": "raw_sql", "dialect": "postgresql", "sql": "SELECT pg_sleep(4)"}
