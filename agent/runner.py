@@ -20,7 +20,7 @@ import httpx2
 
 from agent import interrupt
 from agent.cassette import CassetteError, RecordingTransport, ReplayTransport
-from agent.contract import ContractFailure, contract_for
+from agent.contract import Contract, ContractFailure, contract_for
 from agent.definition import AgentDefinition, DefinitionError, load_definition, resolve_model
 from agent.inputs import InputError, Inputs, first_message, read_inputs, system_prompt
 from agent.loop import Budget, Conversation, Event, RunFailure, run_loop
@@ -66,29 +66,18 @@ def run(
     """Run ``definition`` over ``workdir``; raise BadInput for what the user must fix."""
     started = time.monotonic()
     emit = on_event or (lambda event: None)
-    loaded = _load(definition)
-    sandbox = _workdir(workdir)
+    loaded, sandbox, inputs = _prepare(definition, workdir)
     model_id = _model_id(loaded, model)
-    inputs = _inputs(loaded, sandbox)
-    if loaded.output is not None:
-        _check_output(sandbox, loaded.output)
-
     contract = contract_for(loaded, dsn=dsn)
-    replay_path = Path(replay) if replay is not None else None
-    record_path = Path(record) if record is not None else None
+
     transport: ReplayTransport | RecordingTransport | None = None
     if client is None:
-        client, transport = _client(sandbox, replay_path, record_path, retry_policy, timeout_s)
+        client, transport = _client(sandbox, _path(replay), _path(record), retry_policy, timeout_s)
     if isinstance(client, AnthropicModel):
         client.on_retry = lambda retry: emit({"type": "retry", **asdict(retry)})
 
     tools = _tools(loaded)
-    request: dict[str, Any] = {
-        "model": model_id,
-        "system": system_prompt(loaded, sandbox, loaded.output),
-        "tools": [*(tool_definition(name) for name in tools), contract.tool()],
-        "tool_choice": {"type": "auto"},
-    }
+    request = _request(loaded, sandbox, model_id, tools, contract)
     conversation = Conversation(request=request, messages=[first_message(inputs)])
     emit({"type": "start", "definition": loaded, "model": model_id, "inputs": inputs})
 
@@ -111,21 +100,73 @@ def run(
             interrupt.check()
             result.output_files = write_outputs(sandbox.path, files)
             result.result = contract.summary(verdict.value)
-    except WorkdirBusy as error:
-        _fail(result, "error_workdir_busy", str(error))
-    except RunFailure as error:
-        _fail(result, error.kind, str(error))
-    except ContractFailure as error:
-        _fail(result, "error_proof_unavailable", str(error))
-    except CassetteError as error:
-        _fail(result, "error_replay", str(error))
-    except RetryAfterTooLong as error:
-        _fail(result, "error_api", str(error))
-    except (anthropic.APIError, httpx2.TransportError, IncompleteStream) as error:
-        _fail(result, *_api_failure(error))
+    except RUN_FAILURES as error:
+        _fail(result, *_failure(error))
 
     _finish(result, conversation, client, started)
     return result
+
+
+RUN_FAILURES = (
+    WorkdirBusy,
+    RunFailure,
+    ContractFailure,
+    CassetteError,
+    RetryAfterTooLong,
+    anthropic.APIError,
+    httpx2.TransportError,
+    IncompleteStream,
+)
+
+
+def _failure(error: Exception) -> tuple[str, str]:
+    """The error kind and message of a run that ended without a written result."""
+    if isinstance(error, RunFailure):
+        return error.kind, str(error)
+    if isinstance(error, WorkdirBusy):
+        return "error_workdir_busy", str(error)
+    if isinstance(error, ContractFailure):
+        return "error_proof_unavailable", str(error)
+    if isinstance(error, CassetteError):
+        return "error_replay", str(error)
+    if isinstance(error, RetryAfterTooLong):
+        return "error_api", str(error)
+    if isinstance(error.__cause__, CassetteError):
+        # A replay mismatch reaches us wrapped in the SDK's connection error.
+        return "error_replay", str(error.__cause__)
+    return "error_api", f"the Messages API call failed after retries: {cause_of(error)}"
+
+
+def _prepare(
+    definition: str | os.PathLike[str] | None, workdir: str | os.PathLike[str]
+) -> tuple[AgentDefinition, Workdir, Inputs]:
+    """Load the definition, open the workdir, read the inputs: everything the user must fix."""
+    loaded = _load(definition)
+    sandbox = _workdir(workdir)
+    inputs = _inputs(loaded, sandbox)
+    if loaded.output is not None:
+        _check_output(sandbox, loaded.output)
+    return loaded, sandbox, inputs
+
+
+def _request(
+    definition: AgentDefinition,
+    workdir: Workdir,
+    model_id: str,
+    tools: tuple[str, ...],
+    contract: Contract,
+) -> dict[str, Any]:
+    """The part of every request that stays the same for the whole run."""
+    return {
+        "model": model_id,
+        "system": system_prompt(definition, workdir, definition.output),
+        "tools": [*(tool_definition(name) for name in tools), contract.tool()],
+        "tool_choice": {"type": "auto"},
+    }
+
+
+def _path(value: str | os.PathLike[str] | None) -> Path | None:
+    return Path(value) if value is not None else None
 
 
 def tool_definition(name: str) -> dict[str, Any]:
@@ -207,13 +248,6 @@ def _client(
         )
     except CassetteError as error:
         raise BadInput(str(error)) from None
-
-
-def _api_failure(error: Exception) -> tuple[str, str]:
-    cause = error.__cause__
-    if isinstance(error, anthropic.APIConnectionError) and isinstance(cause, CassetteError):
-        return "error_replay", str(cause)
-    return "error_api", f"the Messages API call failed after retries: {cause_of(error)}"
 
 
 def _fail(result: RunResult, kind: str, message: str) -> None:
