@@ -25,16 +25,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run, print; the single place where failures become exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
     # SIGTERM ends a run the way Ctrl-C does, so the proof database and temp files are removed.
-    interrupt.install()
-    try:
-        if args[:1] == ["prove"]:
-            from agent.prove_command import prove_main
+    with interrupt.handled():
+        try:
+            if args[:1] == ["prove"]:
+                from agent.prove_command import prove_main
 
-            return prove_main(args[1:])
-        return _run_main(args)
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
+                return prove_main(args[1:])
+            return _run_main(args)
+        except KeyboardInterrupt:
+            print("interrupted; nothing was written", file=sys.stderr)
+            return 130
 
 
 def _run_main(argv: list[str]) -> int:

@@ -112,10 +112,14 @@ def parse_definition(text: str, path: Path) -> AgentDefinition:
     body = text[match.end() :].strip()
     warnings: list[str] = []
     inputs, output = _read_steps(body, path, warnings)
+    if output is None:
+        # The pipeline's reviewers name their report in an `output` key instead of the body.
+        output = _frontmatter_output(frontmatter.get("output"), path)
 
     extra = {str(key): value for key, value in frontmatter.items() if key not in KNOWN_KEYS}
-    if extra:
-        warnings.append(f"{path}: frontmatter keys not used by this runner: {', '.join(extra)}")
+    unused = [key for key in extra if key != "output" or output != extra[key]]
+    if unused:
+        warnings.append(f"{path}: frontmatter keys not used by this runner: {', '.join(unused)}")
     for warning in warnings:
         logger.warning("%s", warning)
 
@@ -253,6 +257,18 @@ def _read_steps(body: str, path: Path, warnings: list[str]) -> tuple[tuple[str, 
     if len(files) > 1:
         warnings.append(f"{path}: several outputs declared ({', '.join(files)}); using {files[0]}")
     return tuple(inputs), files[0] if files else None
+
+
+def _frontmatter_output(value: object, path: Path) -> str | None:
+    """The output path an ``output:`` frontmatter key names, when the body names none."""
+    if not isinstance(value, str) or not _FILE_PATH.fullmatch(value.strip()):
+        return None
+    if _outside(value.strip()):
+        raise DefinitionError(
+            f"{path}: output {value!r} is outside the workdir; "
+            "use a relative path such as reports/review.json"
+        )
+    return str(PurePosixPath(value.strip()))
 
 
 def _outside(candidate: str) -> bool:

@@ -8,19 +8,32 @@ anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from types import FrameType
 
 _requested = threading.Event()
 
 
-def install() -> None:
-    """Route SIGINT and SIGTERM to the stop request (main thread only)."""
+@contextlib.contextmanager
+def handled() -> Iterator[None]:
+    """Route SIGINT and SIGTERM to the stop request while inside (main thread only)."""
+    previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    hook = sys.unraisablehook
+    _requested.clear()
     signal.signal(signal.SIGINT, _handle)
     signal.signal(signal.SIGTERM, _handle)
     sys.unraisablehook = _quiet_when_requested
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+        sys.unraisablehook = hook
+        _requested.clear()
 
 
 def _quiet_when_requested(unraisable: sys.UnraisableHookArgs) -> None:

@@ -76,7 +76,8 @@ def test_product_prompt_loads_with_its_tools_model_inputs_and_output() -> None:
         # Its steps say "Verify `context/classification.json`", which is not a Read step.
         ("explorer_codebase.md", ("input.md",), "context/codebase_analysis.md"),
         ("explorer_stack.md", (), "context/stack_analysis.md"),
-        ("architecture_reviewer.md", (), None),
+        # The reviewers name their report only in an `output:` frontmatter key.
+        ("architecture_reviewer.md", (), "reports/architecture_review.json"),
     ],
 )
 def test_pipeline_agents_declare_their_inputs_and_output(
@@ -102,6 +103,7 @@ def test_pipeline_agents_load_except_the_one_without_frontmatter() -> None:
     reviewer = next(d for d in loaded if d.name == "architecture-reviewer")
     assert reviewer.tools == ("Read", "Glob", "Grep", "Bash")
     assert reviewer.extra["output"] == "reports/architecture_review.json"
+    assert reviewer.output == "reports/architecture_review.json"
     assert "permissionMode" in reviewer.warnings[0]
 
 
