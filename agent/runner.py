@@ -134,7 +134,14 @@ def _failure(error: Exception) -> tuple[str, str]:
     if isinstance(error.__cause__, CassetteError):
         # A replay mismatch reaches us wrapped in the SDK's connection error.
         return "error_replay", str(error.__cause__)
-    return "error_api", f"the Messages API call failed after retries: {cause_of(error)}"
+    detail = ""
+    if isinstance(error, anthropic.APIStatusError) and isinstance(error.body, dict):
+        inner = error.body.get("error")
+        if isinstance(inner, dict):
+            message = inner.get("message")
+            if isinstance(message, str) and message != inner.get("type"):
+                detail = f": {message[:300]}"
+    return "error_api", f"the Messages API call failed after retries: {cause_of(error)}{detail}"
 
 
 def _prepare(
