@@ -43,10 +43,14 @@ def _run_main(argv: list[str]) -> int:
     _configure_logging(options.verbose)
     if options.max_turns is not None and options.max_turns < 1:
         parser.error("--max-turns must be at least 1")
+    if options.timeout is not None and options.timeout <= 0:
+        parser.error("--timeout must be a positive number of seconds")
+    if options.retry_after_cap < 0:
+        parser.error("--retry-after-cap must be zero or more seconds")
 
     budget = Budget(
-        max_turns=options.max_turns or Budget.max_turns,
-        wall_time_s=options.timeout or Budget.wall_time_s,
+        max_turns=Budget.max_turns if options.max_turns is None else options.max_turns,
+        wall_time_s=Budget.wall_time_s if options.timeout is None else options.timeout,
     )
     show = _Progress(options.output_format, sys.stderr, sys.stdout)
     try:

@@ -7,6 +7,7 @@ out of the workdir is refused here too.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,10 +36,14 @@ def read_inputs(definition: AgentDefinition, workdir: Workdir) -> Inputs:
     found: dict[str, str] = {}
     missing: dict[str, str] = {}
     for declared in definition.inputs:
+        why = unavailable(workdir, declared)
+        if why is not None:
+            missing[declared] = why
+            continue
         try:
             text = workdir.file(declared).read_text(encoding="utf-8", errors="replace")
-        except ToolError as error:
-            missing[declared] = "missing" if "does not exist" in str(error) else str(error)
+        except ToolError:
+            missing[declared] = "refused by the workdir sandbox"
             continue
         except OSError as error:
             missing[declared] = f"unreadable ({error.strerror or error})"
@@ -53,6 +58,21 @@ def read_inputs(definition: AgentDefinition, workdir: Workdir) -> Inputs:
             "the run needs the task there; write it, or pass the spec folder as --workdir"
         )
     return Inputs(found, missing)
+
+
+def unavailable(workdir: Workdir, declared: str) -> str | None:
+    """Why a declared input cannot be read, in the user's words; None when it can."""
+    path = workdir.path / declared
+    if not os.path.lexists(path):
+        return "missing"
+    real = Path(os.path.realpath(path))
+    if not workdir.contains(real):
+        return "a link that leads outside the workdir (not read)"
+    if real.is_dir():
+        return "a folder, not a file"
+    if not real.is_file():
+        return "not a regular file"
+    return None
 
 
 def system_prompt(definition: AgentDefinition, workdir: Workdir, output: str | None) -> str:

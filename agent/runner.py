@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -68,6 +69,7 @@ def run(
     emit = on_event or (lambda event: None)
     loaded, sandbox, inputs = _prepare(definition, workdir)
     model_id = _model_id(loaded, model)
+    _check_destinations(dsn, _path(record))
     contract = contract_for(loaded, dsn=dsn)
 
     transport: ReplayTransport | RecordingTransport | None = None
@@ -170,6 +172,28 @@ def _request(
         "tools": [*(tool_definition(name) for name in tools), contract.tool()],
         "tool_choice": {"type": "auto"},
     }
+
+
+def _check_destinations(dsn: str | None, record: Path | None) -> None:
+    """Refuse a DSN of an unknown kind or a cassette path that cannot be written, up front."""
+    if dsn is not None:
+        from agent.proof import ProofUnavailable
+        from agent.proof.database import dialect_of
+
+        try:
+            dialect_of(dsn)
+        except ProofUnavailable as error:
+            raise BadInput(f"--dsn: {error}") from None
+    if record is not None:
+        try:
+            if record.is_dir():
+                raise IsADirectoryError(record)
+            with tempfile.TemporaryFile(dir=record.parent):
+                pass
+        except OSError:
+            raise BadInput(
+                f"cannot write the cassette {record}; pass --record a file in a writable folder"
+            ) from None
 
 
 def _path(value: str | os.PathLike[str] | None) -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +118,69 @@ def test_prove_refuses_what_is_not_a_design(
     assert code == 2
     assert len(err.strip().splitlines()) == 1
     assert expected in err and str(design) in err
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--dsn", "foo://x"], "--dsn: unknown database DSN scheme 'foo'"),
+        (["--record", "/proc/cassette.json"], "cannot write the cassette /proc/cassette.json"),
+    ],
+)
+def test_bad_destinations_are_refused_before_any_call(
+    full: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+    expected: str,
+) -> None:
+    # Port 9 (discard) is closed here: a call that slipped through would fail as error_api.
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-unused")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+
+    code = main(["--workdir", str(full), *extra])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: ") and expected in err
+    assert not (full / "plan" / "database.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--timeout", "-5"], "--timeout must be a positive number"),
+        (["--timeout", "0"], "--timeout must be a positive number"),
+        (["--retry-after-cap", "-1"], "--retry-after-cap must be zero or more"),
+        (["--max-turns", "0"], "--max-turns must be at least 1"),
+    ],
+)
+def test_bad_numbers_are_usage_errors(
+    full: Path, capsys: pytest.CaptureFixture[str], extra: list[str], expected: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--workdir", str(full), *extra])
+
+    assert exit_.value.code == 2
+    assert expected in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda path: path.mkdir(), "is a folder, not a file"),
+        (lambda path: path.symlink_to("/etc/hostname"), "leads outside the workdir"),
+    ],
+)
+def test_an_unusable_input_md_is_named_in_user_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Any, expected: str
+) -> None:
+    make(tmp_path / "input.md")
+
+    code = main(["--workdir", str(tmp_path), "--replay", str(CASSETTES / "full.json")])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert f"{tmp_path / 'input.md'} is a" in err and expected in err
+    assert "Glob" not in err and "Read" not in err

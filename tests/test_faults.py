@@ -32,7 +32,7 @@ from tests.run_support import (
 from tests.standin import answer, event_stream, text, tool_use
 
 FAST = RetryPolicy(attempts=5, backoff_s=0.01, backoff_max_s=0.05)
-TIMEOUT_S = 0.3
+TIMEOUT_S = 1.0
 
 RATE_LIMITED = {
     "fault": "status",
@@ -43,7 +43,7 @@ RATE_LIMITED = {
 OVERLOADED = {"fault": "status", "status": 529, "error": "overloaded_error"}
 SERVER_ERROR = {"fault": "status", "status": 500, "error": "api_error"}
 RESET = {"fault": "reset"}
-SLOW = {"fault": "slow", "seconds": 1.0}
+SLOW = {"fault": "slow", "seconds": 2.5}
 STREAM_ERROR = {"fault": "stream_error", "error": "overloaded_error"}
 TRUNCATED = {"fault": "truncated"}
 
