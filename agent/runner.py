@@ -188,6 +188,7 @@ def _check_destinations(dsn: str | None, record: Path | None) -> None:
         try:
             if record.is_dir():
                 raise IsADirectoryError(record)
+            record.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryFile(dir=record.parent):
                 pass
         except OSError:
