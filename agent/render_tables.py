@@ -11,8 +11,10 @@ from agent.sql import (
     foreign_key_name,
     index_name,
     primary_key_name,
+    raw_indexes,
     unique_name,
 )
+from agent.sql.raw_index import RawIndex
 
 Row = tuple[str, ...]
 
@@ -39,7 +41,8 @@ def _columns(names: Sequence[str]) -> str:
 
 
 def index_rows(plan: DatabasePlan) -> list[Row]:
-    """Unique column constraints (they are indexes too), then the plan's indexes, by table."""
+    """Unique column constraints, the plan's indexes, then raw SQL steps' indexes, by table."""
+    raw = raw_indexes(plan, plan.overview.database)
     rows: list[Row] = []
     for entity in plan.entities:
         for column in entity.columns:
@@ -50,6 +53,10 @@ def index_rows(plan: DatabasePlan) -> list[Row]:
         for index in plan.indexes:
             if index.table == entity.table:
                 rows.append(_index_row(index))
+        rows += [_raw_row(plan, r) for r in raw if r.table == entity.table]
+
+    listed = {entity.table for entity in plan.entities}
+    rows += [_raw_row(plan, r) for r in raw if r.table not in listed]
     return rows
 
 
@@ -63,6 +70,20 @@ def _index_row(index: Index) -> Row:
         kind += ", partial"
         columns += f" WHERE {index.where}"
     return (index.table, index_name(index), columns, kind, index.purpose)
+
+
+def _raw_row(plan: DatabasePlan, index: RawIndex) -> Row:
+    """A raw SQL index: its keys as written, and its migration's reason as the purpose."""
+    kind = ("UNIQUE " if index.unique else "") + index.method.upper() + ", raw SQL"
+    if len(index.keys) > 1:
+        kind += ", composite"
+    columns = _columns(index.keys)
+    if index.where is not None:
+        kind += ", partial"
+        columns += f" WHERE {index.where}"
+    migration = next(m for m in plan.migrations if m.id == index.migration)
+    purpose = migration.description or migration.title
+    return (index.table, index.name, columns, kind, f"{purpose} (migration {migration.id})")
 
 
 def constraint_rows(plan: DatabasePlan) -> list[Row]:

@@ -106,10 +106,22 @@ def test_every_index_and_constraint_of_the_ddl_is_in_its_table(path: Path) -> No
         for index in table.indexes:
             assert f"| {table.name} | {index.name} |" in indexes
         for constraint in table.constraints:
-            if constraint.name and not constraint.name.startswith("pk_"):
+            if constraint.name and not str(constraint.name).startswith("pk_"):
                 assert f"`{constraint.name}`" in constraints, constraint.name
+    for raw in sql.raw_indexes(plan, plan.overview.database):
+        assert f"| {raw.table} | {raw.name} |" in indexes, raw.name
     rows = [line for line in indexes.split("\n") if line.startswith("| ")]
     assert all(len(re.split(r"(?<!\\)\|", row)) == 7 for row in rows)
+
+
+def test_full_design_lists_its_two_raw_sql_indexes() -> None:
+    markdown = render_markdown(load(ROOT / "fixtures" / "designs" / "full.json"), model=MODEL)
+    rows = [line for line in section(markdown, "Indexes").split("\n") if "raw SQL" in line]
+
+    assert len(rows) == 2
+    assert rows[0].startswith("| books | idx_books_title_lower | (lower(title)) text_pattern_ops |")
+    assert rows[1].startswith("| clubs | idx_clubs_name_lower |")
+    assert "WHERE deleted_at IS NULL | BTREE, raw SQL, partial |" in rows[1]
 
 
 @pytest.mark.parametrize("path", DESIGNS, ids=IDS)

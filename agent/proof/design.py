@@ -7,9 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from agent.plan import DatabasePlan
+from agent.plan import DatabasePlan, Dialect
 from agent.proof.catalog import Catalog
 from agent.proof.finding import Finding, Severity
+from agent.sql import RawIndex, raw_indexes
 
 _SA_DIALECTS: dict[str, Any] = {
     "postgresql": postgresql.dialect(),
@@ -42,9 +43,12 @@ def family(type_name: str) -> str:
     return "json" if "json" in t else t.split("(")[0]
 
 
-def compare(plan: DatabasePlan, md: sa.MetaData, catalog: Catalog, dialect: str) -> list[Finding]:
+def compare(
+    plan: DatabasePlan, md: sa.MetaData, catalog: Catalog, dialect: Dialect
+) -> list[Finding]:
     """Return a finding for every part of the design the database lacks, or has unasked."""
     paths = _paths(plan)
+    raw = raw_indexes(plan, dialect)
     findings: list[Finding] = []
 
     def add(path: str, message: str, severity: Severity = "error") -> None:
@@ -59,8 +63,8 @@ def compare(plan: DatabasePlan, md: sa.MetaData, catalog: Catalog, dialect: str)
             add(path, f"table {table.name} was not built by the migrations")
             continue
         _columns(table, actual, catalog, dialect, paths, add)
-        _keys(table, actual, catalog, dialect, path, add)
-    _indexes(md, catalog, plan, add)
+        _keys(table, actual, catalog, dialect, path, add, raw)
+    _indexes(md, catalog, raw, add)
     return findings
 
 
@@ -83,7 +87,7 @@ def _columns(table, actual, catalog, dialect, paths, add) -> None:  # type: igno
             add(path, f"{table.name}.{column.name} is {state} in the database, not in the design")
 
 
-def _keys(table, actual, catalog, dialect, path, add) -> None:  # type: ignore[no-untyped-def]
+def _keys(table, actual, catalog, dialect, path, add, raw) -> None:  # type: ignore[no-untyped-def]
     wanted_pk = tuple(c.name for c in table.primary_key.columns)
     if wanted_pk != actual.primary_key:
         add(
@@ -127,6 +131,11 @@ def _keys(table, actual, catalog, dialect, path, add) -> None:  # type: ignore[n
         for u in table.constraints
         if isinstance(u, sa.UniqueConstraint)
     } | {tuple(c.name for c in i.columns) for i in table.indexes if i.unique}
+    design_unique |= {
+        tuple(str(c) for c in r.columns)
+        for r in raw
+        if r.table == table.name and r.unique and None not in r.columns
+    }
     built_unique = set(actual.unique_sets(catalog.indexes)) - {actual.primary_key}
     for columns in sorted(design_unique - built_unique):
         add(path, f"{table.name}: unique ({', '.join(columns)}) was not built")
@@ -134,11 +143,19 @@ def _keys(table, actual, catalog, dialect, path, add) -> None:  # type: ignore[n
         add(path, f"{table.name}: the database has unique ({', '.join(columns)}), not designed")
 
 
-def _indexes(md: sa.MetaData, catalog: Catalog, plan: DatabasePlan, add) -> None:  # type: ignore[no-untyped-def]
+def _indexes(md: sa.MetaData, catalog: Catalog, raw: list[RawIndex], add) -> None:  # type: ignore[no-untyped-def]
     designed = {(str(t.name), str(i.name)) for t in md.tables.values() for i in t.indexes}
     for table, name in sorted(designed):
         if f"{table}.{name}" not in catalog.indexes:
             add("indexes", f"index {name} on {table} was not built")
+    for made in raw:
+        if f"{made.table}.{made.name}" not in catalog.indexes:
+            add(
+                f"migrations[{made.step[0]}].operations[{made.step[1]}]",
+                f"index {made.name} on {made.table}, which a raw SQL step of migration "
+                f"{made.migration} creates, is not in the database after the Ups",
+            )
+    designed |= {(made.table, made.name) for made in raw}
     constraint_names = {
         name
         for info in catalog.tables.values()

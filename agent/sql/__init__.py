@@ -2,7 +2,8 @@
 
 `metadata(plan)` is the final schema; `migrations_sql` gives each migration's Up and Down;
 `baseline_sql` creates the tables that already exist, as they were before the migrations;
-`derived_names` lists every constraint and index name.
+`derived_names` lists every constraint and index name; `raw_indexes` reads the indexes
+that raw SQL steps create.
 
 Choices where databases differ:
 - timestamps are TIMESTAMP WITH TIME ZONE on PostgreSQL, DATETIME(6) holding UTC on MySQL
@@ -45,6 +46,7 @@ from agent.sql.naming import (
     shorten,
     unique_name,
 )
+from agent.sql.raw_index import RawIndex, raw_indexes
 from agent.sql.schema import PlanSQLError, build_metadata
 
 __all__ = [
@@ -60,6 +62,8 @@ __all__ = [
     "metadata",
     "migrations_sql",
     "primary_key_name",
+    "RawIndex",
+    "raw_indexes",
     "shorten",
     "unique_name",
 ]
