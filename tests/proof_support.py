@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from agent.plan import DatabasePlan
@@ -218,3 +219,70 @@ DEFECTS = (
     "query-without-index",
     "raw-without-down",
 )
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The one finding a static defect must raise, and the dialect the checks run for."""
+
+    code: str
+    path: str
+    severity: str = "error"
+    dialect: str = "postgresql"
+
+
+def static_broken(defect: str) -> tuple[DatabasePlan, Expected]:
+    """Return the good design with one defect the static checks alone must find."""
+    expected = STATIC_DEFECTS[defect]
+    data = copy.deepcopy(good_design(expected.dialect))
+    _, posts, tags, post_tags = (entity["columns"] for entity in data["entities"])
+    odd_query = {
+        "query-syntax": "SELECT id FROM posts WHERE",
+        "query-unterminated-mysql": "SELECT id FROM posts WHERE title = 'open",
+        "query-vacuum": "VACUUM posts",
+        "query-show": "SHOW search_path",
+        "query-listen": "LISTEN post_events",
+        "query-with-merge": "WITH fresh AS (SELECT id FROM tags) "
+        "MERGE INTO tags t USING fresh f ON t.id = f.id WHEN MATCHED THEN DELETE",
+        "query-show-mysql": "SHOW TABLES",
+        "query-two-statements-mysql": "SELECT id FROM tags; SELECT id FROM posts",
+        "query-unknown-table": "SELECT id FROM comments WHERE post_id = :post_id",
+    }
+    if defect in odd_query:
+        data["queries"].append(query(odd_query[defect], []))
+    elif defect == "fk-type-mismatch":
+        posts[1]["type"] = "bigint"
+    elif defect == "fk-target-table-missing":
+        post_tags[1]["foreign_key"]["table"] = "labels"
+    elif defect == "fk-target-column-missing":
+        posts[1]["foreign_key"]["column"] = "uid"
+    elif defect == "index-purpose-missing":
+        data["indexes"][1]["purpose"] = "  "
+    elif defect == "mysql-text-default":
+        posts[5]["default"] = {"kind": "value", "value": "no summary yet"}
+    elif defect == "identifier-reserved":
+        tags.append(column("order", "integer", nullable=True))
+    return plan_of(data), expected
+
+
+STATIC_DEFECTS = {
+    "fk-type-mismatch": Expected("fk-type-mismatch", "entities[1].columns[1].foreign_key"),
+    "fk-target-table-missing": Expected("fk-target-missing", "entities[3].columns[1].foreign_key"),
+    "fk-target-column-missing": Expected("fk-target-missing", "entities[1].columns[1].foreign_key"),
+    "index-purpose-missing": Expected("index-purpose-missing", "indexes[1]"),
+    "query-syntax": Expected("query-parse-error", "queries[4].sql"),
+    "query-unterminated-mysql": Expected("query-parse-error", "queries[4].sql", dialect="mysql"),
+    "query-two-statements-mysql": Expected("query-parse-error", "queries[4].sql", dialect="mysql"),
+    "query-vacuum": Expected("query-not-dml", "queries[4].sql"),
+    "query-show": Expected("query-not-dml", "queries[4].sql"),
+    "query-listen": Expected("query-not-dml", "queries[4].sql"),
+    "query-with-merge": Expected("query-not-dml", "queries[4].sql"),
+    "query-show-mysql": Expected("query-not-dml", "queries[4].sql", dialect="mysql"),
+    "query-unknown-table": Expected("query-unknown-table", "queries[4].sql"),
+    "mysql-text-default": Expected(
+        "mysql-text-default", "entities[1].columns[5].default", dialect="mysql"
+    ),
+    "identifier-reserved": Expected(
+        "identifier-reserved", "entities[2].columns[2].name", severity="warning"
+    ),
+}

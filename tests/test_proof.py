@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,9 +10,16 @@ from pathlib import Path
 import pytest
 
 from agent.plan import DatabasePlan
-from agent.proof import ProofReport, ProofUnavailable, prove
+from agent.proof import ProofReport, ProofUnavailable, prove, static_checks
 from agent.proof.server import EmbeddedPostgres
-from tests.proof_support import DEFECTS, broken, good_design, plan_of
+from tests.proof_support import (
+    DEFECTS,
+    STATIC_DEFECTS,
+    broken,
+    good_design,
+    plan_of,
+    static_broken,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CI_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -44,6 +52,43 @@ def test_broken_design_gets_exactly_its_finding(embedded: EmbeddedPostgres, defe
     report = prove(plan, dsn=embedded.dsn)
     assert errors(report) == [code], [str(f) for f in report.findings]
     assert not report.passed
+
+
+@pytest.mark.parametrize("defect", STATIC_DEFECTS)
+def test_static_defect_gets_exactly_its_finding(defect: str) -> None:
+    plan, expected = static_broken(defect)
+    findings = static_checks(plan, expected.dialect)
+    found = [(f.code, f.path, f.severity) for f in findings]
+    assert found == [(expected.code, expected.path, expected.severity)], found
+    assert "\n" not in findings[0].message
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_text_default_is_a_defect_on_mysql_only(dialect: str) -> None:
+    plan, _ = static_broken("mysql-text-default")
+    assert static_checks(plan, dialect) == []
+
+
+def test_reserved_identifier_warns_but_the_proof_passes() -> None:
+    plan, _ = static_broken("identifier-reserved")
+    report = prove(plan, dialect="sqlite")
+    assert report.passed and report.ran_database, [str(f) for f in report.findings]
+    assert [f.code for f in report.findings] == ["identifier-reserved"]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite"])
+def test_opaque_statements_are_refused_without_sqlglot_warnings(
+    dialect: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="sqlglot")
+    data = good_design(dialect)
+    data["queries"] = [
+        {"name": sql, "sql": sql, "parameters": []}
+        for sql in ("VACUUM posts", "SHOW search_path", "SELECT id FROM tags; VACUUM tags")
+    ]
+    codes = [f.code for f in static_checks(plan_of(data), dialect)]
+    assert codes == ["query-not-dml", "query-not-dml", "query-parse-error"]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("sqlglot")] == []
 
 
 def test_good_design_passes_on_embedded_server_started_by_prove() -> None:
@@ -111,9 +156,18 @@ def test_static_errors_stop_before_the_database() -> None:
     assert report.database.startswith("none")
 
 
-def test_unreachable_server_is_unavailable() -> None:
-    with pytest.raises(ProofUnavailable, match="cannot connect"):
-        prove(plan_of(good_design()), dsn="postgresql://postgres@127.0.0.1:1/postgres")
+@pytest.mark.parametrize(
+    ("database", "dsn"),
+    [
+        ("postgresql", "postgresql://postgres@127.0.0.1:1/postgres"),
+        ("mysql", "mysql://root@127.0.0.1:1/test"),
+    ],
+)
+def test_unreachable_server_is_unavailable_in_one_line(database: str, dsn: str) -> None:
+    with pytest.raises(ProofUnavailable, match="cannot connect") as caught:
+        prove(plan_of(good_design(database)), dsn=dsn)
+    assert "\n" not in str(caught.value)
+    assert "127.0.0.1" in str(caught.value)
 
 
 def test_mismatched_dsn_is_refused() -> None:
@@ -127,5 +181,5 @@ def test_embedded_server_folder_is_removed_on_failure() -> None:
         folder = server.folder
         assert folder is not None and folder.exists()
         raise RuntimeError("boom")
-    assert not folder.exists()
+    assert folder is not None and not folder.exists()
     assert server.process is None

@@ -107,7 +107,9 @@ def _postgres_direct(dsn: str) -> Iterator[Database]:
     try:
         connection = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
     except psycopg.Error as error:
-        raise ProofUnavailable(f"cannot connect to the embedded PostgreSQL: {error}") from error
+        raise ProofUnavailable(
+            f"cannot connect to the embedded PostgreSQL: {_one_line(error)}"
+        ) from error
     with connection:
         version = connection.info.server_version // 10000
         yield Database(connection, "postgresql", f"embedded PostgreSQL {version}")
@@ -122,14 +124,18 @@ def _postgres_scratch(dsn: str, label: str) -> Iterator[Database]:
     try:
         admin = psycopg.connect(dsn, autocommit=True, connect_timeout=5)
     except psycopg.Error as error:
-        raise ProofUnavailable(f"cannot connect to PostgreSQL at {_safe(dsn)}: {error}") from error
+        raise ProofUnavailable(
+            f"cannot connect to PostgreSQL at {_safe(dsn)}: {_one_line(error)}"
+        ) from error
 
     name = _scratch_name()
     with admin:
         try:
             admin.execute(f'CREATE DATABASE "{name}"')
         except psycopg.Error as error:
-            raise ProofUnavailable(f"cannot create a scratch database: {error}") from error
+            raise ProofUnavailable(
+                f"cannot create a scratch database: {_one_line(error)}"
+            ) from error
         try:
             connection = psycopg.connect(make_conninfo(dsn, dbname=name), autocommit=True)
             version = connection.info.server_version // 10000
@@ -157,14 +163,18 @@ def _mysql_scratch(dsn: str) -> Iterator[Database]:
     try:
         admin = pymysql.connect(**settings)
     except pymysql.Error as error:
-        raise ProofUnavailable(f"cannot connect to MySQL at {_safe(dsn)}: {error}") from error
+        raise ProofUnavailable(
+            f"cannot connect to MySQL at {_safe(dsn)}: {_one_line(error)}"
+        ) from error
 
     name = _scratch_name()
     with admin:
         try:
             admin.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         except pymysql.Error as error:
-            raise ProofUnavailable(f"cannot create a scratch database: {error}") from error
+            raise ProofUnavailable(
+                f"cannot create a scratch database: {_one_line(error)}"
+            ) from error
         try:
             connection = pymysql.connect(database=name, **settings)
             version = connection.get_server_info()
@@ -182,3 +192,8 @@ def _safe(dsn: str) -> str:
     if parts.password is None:
         return dsn
     return dsn.replace(f":{parts.password}@", ":***@", 1)
+
+
+def _one_line(error: Exception) -> str:
+    """Return the driver's message on one line (libpq continues it on tab-indented lines)."""
+    return " ".join(str(error).split())

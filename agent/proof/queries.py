@@ -1,33 +1,53 @@
-"""Static checks of the common queries: they parse for the dialect and name what exists."""
+"""Static checks of the common queries: one DML statement each that names what exists."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
-from sqlglot.errors import OptimizeError, ParseError
+from sqlglot.errors import OptimizeError, ParseError, TokenError
 from sqlglot.optimizer.qualify import qualify
+from sqlglot.tokens import TokenType
 
 from agent.plan import DatabasePlan
 from agent.proof.binds import SQLGLOT_DIALECT, parse, substitute
 from agent.proof.finding import Finding
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)")
+# A common query reads or writes rows; WITH and a parenthesis may lead into one.
+_DML_LEADS = {
+    TokenType.SELECT,
+    TokenType.INSERT,
+    TokenType.UPDATE,
+    TokenType.DELETE,
+    TokenType.WITH,
+    TokenType.L_PAREN,
+}
+_DML_NODES = {"SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt"}
+_DML_TREES = (exp.Query, exp.Insert, exp.Update, exp.Delete)
 
 
 def query_checks(plan: DatabasePlan, dialect: str) -> list[Finding]:
-    """Return findings for queries that do not parse or name unknown tables or columns."""
+    """Return findings for queries that are not one DML statement, or name what does not exist."""
     schema = _schema(plan)
     index_keys = {(i.table, tuple(c.name for c in i.columns)) for i in plan.indexes}
     findings = []
     for q, query in enumerate(plan.queries):
         path = f"queries[{q}].sql"
-        problem = _postgres_problem(query.sql) if dialect == "postgresql" else None
-        tree, parse_problem = _tree(query.sql, dialect)
+        lead = _lead(query.sql, dialect)
+        problem = _not_dml(lead) if lead else None
+        if problem is None and dialect == "postgresql":
+            problem = _postgres_problem(query.sql)
+        # On PostgreSQL pglast has the last word; sqlglot only feeds the name checks.
+        tree, parse_problem = (None, None) if problem else _tree(query.sql, dialect)
         problem = problem or (parse_problem if dialect != "postgresql" else None)
         if problem:
-            findings.append(Finding("query-parse-error", path, problem))
+            findings.append(Finding(problem[0], path, problem[1]))
             continue
         if tree is not None:
             findings += _names(tree, schema, dialect, path)
@@ -59,8 +79,27 @@ def _schema(plan: DatabasePlan) -> dict[str, dict[str, str]]:
     return {e.table: {c.name: "TEXT" for c in e.columns} for e in plan.entities}
 
 
-def _postgres_problem(sql: str) -> str | None:
-    """Return pglast's complaint about `sql` (binds replaced by $n), or None."""
+def _lead(sql: str, dialect: str) -> str | None:
+    """Return the leading keyword of `sql` when it cannot start a common query, else None."""
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(SQLGLOT_DIALECT[dialect]).tokenize(sql)
+    except TokenError:
+        return None  # the parse names what is wrong
+    if not tokens or tokens[0].token_type in _DML_LEADS:
+        return None
+    return tokens[0].text.upper()
+
+
+def _not_dml(kind: str) -> tuple[str, str]:
+    return (
+        "query-not-dml",
+        f"{kind} is not a common query: write a SELECT, INSERT, UPDATE or DELETE (a WITH may "
+        f"lead into one), or move the {kind} out of the queries",
+    )
+
+
+def _postgres_problem(sql: str) -> tuple[str, str] | None:
+    """Return (code, pglast's complaint) about `sql` (binds replaced by $n), or None."""
     import pglast
 
     names: dict[str, str] = {}
@@ -69,20 +108,49 @@ def _postgres_problem(sql: str) -> str | None:
     try:
         statements = pglast.parse_sql(substitute(sql, names))
     except pglast.parser.ParseError as error:
-        return f"PostgreSQL cannot parse the query: {error}"
+        return "query-parse-error", f"PostgreSQL cannot parse the query: {error}"
     if len(statements) != 1:
-        return f"write one statement per query, not {len(statements)}"
-    return None
+        return "query-parse-error", f"write one statement per query, not {len(statements)}"
+    node = type(statements[0].stmt).__name__
+    return None if node in _DML_NODES else _not_dml(_kind(node.removesuffix("Stmt")))
 
 
-def _tree(sql: str, dialect: str) -> tuple[exp.Expression | None, str | None]:
+def _tree(sql: str, dialect: str) -> tuple[exp.Expression | None, tuple[str, str] | None]:
+    """Return sqlglot's tree of `sql`, or (code, message) of why it is not a common query."""
     try:
-        tree = parse(sql, dialect)
-    except ParseError as error:
-        return None, f"cannot parse the query for {dialect}: {str(error).splitlines()[0]}"
+        with _quiet_sqlglot():
+            tree = parse(sql, dialect)
+    except (ParseError, TokenError) as error:
+        first = str(error).splitlines()[0]
+        return None, ("query-parse-error", f"cannot parse the query for {dialect}: {first}")
+    if isinstance(tree, exp.Block):
+        count = len(tree.expressions)
+        return None, ("query-parse-error", f"write one statement per query, not {count}")
     if isinstance(tree, exp.Command):
-        return None, f"{dialect} query not understood (parsed only as an opaque command)"
+        return None, (
+            "query-parse-error",
+            f"{dialect} query not understood (parsed only as an opaque command)",
+        )
+    if not isinstance(tree, _DML_TREES):
+        return None, _not_dml(_kind(type(tree).__name__))
     return tree, None
+
+
+def _kind(name: str) -> str:
+    """Return a statement kind for messages: 'VariableShow' -> 'VARIABLE SHOW'."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).upper()
+
+
+@contextlib.contextmanager
+def _quiet_sqlglot() -> Iterator[None]:
+    """Keep sqlglot's "falling back to a Command" warning off stderr; the finding says it."""
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _names(tree: exp.Expression, schema: dict[str, Any], dialect: str, path: str) -> list[Finding]:
@@ -99,7 +167,8 @@ def _names(tree: exp.Expression, schema: dict[str, Any], dialect: str, path: str
             Finding(
                 "query-unknown-table",
                 path,
-                f"the query reads table(s) {', '.join(unknown)}, which the design does not have",
+                f"the query reads table(s) {', '.join(unknown)}, which the design does not have: "
+                "use a table of the design or add the missing one",
             )
         ]
     try:
