@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 def _print_result(result: RunResult, output_format: str) -> None:
     if output_format == "text":
         print(result.result)
-        if result.proof:
+        if result.proof and result.proof.get("ran_database", True):
             verdict = "passed" if result.proof.get("passed") else "failed"
             print(
                 f"proof {verdict} on {result.proof.get('database')} "
@@ -206,6 +206,8 @@ def _brief(arguments: Any) -> str:
 def _proof_line(proof: dict[str, Any] | None) -> str:
     if not proof:
         return ""
+    if not proof.get("ran_database", True):
+        return " (static checks failed; no database was started)"
     return f" (proof on {proof.get('database')}: {proof.get('duration_s', 0):.2f} s)"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import logging
 import re
 import uuid
 from typing import Any
@@ -27,7 +28,14 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp
 
 def parse(sql: str, dialect: str) -> exp.Expression:
     """Parse one statement with sqlglot; ParseError when it cannot."""
-    return sqlglot.parse_one(sql, read=SQLGLOT_DIALECT[dialect])  # type: ignore[return-value]
+    # sqlglot warns on stderr when it falls back to an opaque Command; the findings say it.
+    logger = logging.getLogger("sqlglot")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return sqlglot.parse_one(sql, read=SQLGLOT_DIALECT[dialect])  # type: ignore[return-value]
+    finally:
+        logger.setLevel(level)
 
 
 def aliases(tree: exp.Expression) -> dict[str, str]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import sqlglot
@@ -118,8 +115,7 @@ def _postgres_problem(sql: str) -> tuple[str, str] | None:
 def _tree(sql: str, dialect: str) -> tuple[exp.Expression | None, tuple[str, str] | None]:
     """Return sqlglot's tree of `sql`, or (code, message) of why it is not a common query."""
     try:
-        with _quiet_sqlglot():
-            tree = parse(sql, dialect)
+        tree = parse(sql, dialect)
     except (ParseError, TokenError) as error:
         first = str(error).splitlines()[0]
         return None, ("query-parse-error", f"cannot parse the query for {dialect}: {first}")
@@ -139,18 +135,6 @@ def _tree(sql: str, dialect: str) -> tuple[exp.Expression | None, tuple[str, str
 def _kind(name: str) -> str:
     """Return a statement kind for messages: 'VariableShow' -> 'VARIABLE SHOW'."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).upper()
-
-
-@contextlib.contextmanager
-def _quiet_sqlglot() -> Iterator[None]:
-    """Keep sqlglot's "falling back to a Command" warning off stderr; the finding says it."""
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _names(tree: exp.Expression, schema: dict[str, Any], dialect: str, path: str) -> list[Finding]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import cast
 
-from agent.plan import DatabasePlan
+from agent.plan import DatabasePlan, Dialect
 from agent.proof.catalog import snapshot
 from agent.proof.checks import static_checks
 from agent.proof.database import Database, dialect_of, scratch
@@ -52,7 +53,8 @@ def _dialect(plan: DatabasePlan, dialect: str | None, dsn: str | None) -> str:
 def _on_database(plan: DatabasePlan, database: Database) -> list[Finding]:
     seeder = Seeder(database)
     findings: list[Finding] = []
-    baseline = baseline_sql(plan, database.dialect)  # type: ignore[arg-type]
+    dialect = cast(Dialect, database.dialect)
+    baseline = baseline_sql(plan, dialect)
     if baseline:
         failed = apply(database, baseline)
         if failed:
@@ -60,13 +62,13 @@ def _on_database(plan: DatabasePlan, database: Database) -> list[Finding]:
             return [Finding("baseline-failed", "entities", f"existing tables: {error}")]
         findings += seeder.seed(snapshot(database), "entities")
 
-    cycle = run_cycle(database, migrations_sql(plan, database.dialect), seeder)  # type: ignore[arg-type]
+    cycle = run_cycle(database, migrations_sql(plan, dialect), seeder)
     findings += cycle.findings
     if cycle.built is None:
         return findings
 
-    md = metadata(plan, database.dialect)  # type: ignore[arg-type]
-    findings += compare(plan, md, cycle.built, database.dialect)
+    md = metadata(plan, dialect)
+    findings += compare(plan, md, cycle.built, dialect)
     findings += seeder.seed(cycle.built, "migrations")
     prepare(database, cycle.built)
     for q, query in enumerate(plan.queries):
