@@ -40,7 +40,12 @@ def test_every_pipeline_agent_with_an_output_is_runnable() -> None:
     assert "planner_api" in names and "architecture_reviewer" in names
 
 
-@pytest.mark.parametrize("path", runnable(), ids=lambda path: path.stem)
+ABSENT = pytest.param(None, marks=pytest.mark.skip(reason=f"pipeline corpus absent at {PIPELINE}"))
+
+
+@pytest.mark.parametrize(
+    "path", runnable() or [ABSENT], ids=lambda path: path.stem if path else "absent"
+)
 def test_plain_text_result_lands_at_the_declared_output(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
