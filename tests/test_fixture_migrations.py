@@ -66,9 +66,8 @@ def clear(database: Database, plan: DatabasePlan) -> None:
 
 @pytest.mark.parametrize("design", DESIGNS, ids=lambda path: path.stem)
 def test_migrations_go_up_and_down_on_postgresql(design: Path, postgres: Database) -> None:
+    # A design for another database runs here too; its raw steps for that database are skipped.
     plan = DatabasePlan.model_validate_json(design.read_bytes())
-    if plan.overview.database != "postgresql":
-        pytest.skip(f"{design.stem} targets {plan.overview.database}")
 
     before, top, after = up_and_down(postgres, plan)
 
