@@ -49,7 +49,11 @@ def index_rows(plan: DatabasePlan) -> list[Row]:
             if column.unique:
                 purpose = _note_purpose(plan, entity.table, [column.name], "unique")
                 name = unique_name(entity.table, [column.name])
-                rows.append((entity.table, name, column.name, "UNIQUE", purpose or "Unique values"))
+                # Without a note the column's own description says what the lookup is for.
+                purpose = (
+                    purpose or column.description or f"One {entity.table} row per {column.name}"
+                )
+                rows.append((entity.table, name, column.name, "UNIQUE", purpose))
         for index in plan.indexes:
             if index.table == entity.table:
                 rows.append(_index_row(index))
