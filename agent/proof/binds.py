@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
-import logging
 import re
 import uuid
 from typing import Any
@@ -21,6 +20,7 @@ from sqlglot import exp
 from agent.proof.catalog import Catalog
 from agent.proof.database import Database
 from agent.proof.seed import _typed, quote
+from agent.sql.quiet import quiet_sqlglot
 
 SQLGLOT_DIALECT = {"postgresql": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp.ILike, exp.In)
@@ -28,14 +28,8 @@ _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.Like, exp
 
 def parse(sql: str, dialect: str) -> exp.Expression:
     """Parse one statement with sqlglot; ParseError when it cannot."""
-    # sqlglot warns on stderr when it falls back to an opaque Command; the findings say it.
-    logger = logging.getLogger("sqlglot")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
+    with quiet_sqlglot():
         return sqlglot.parse_one(sql, read=SQLGLOT_DIALECT[dialect])  # type: ignore[return-value]
-    finally:
-        logger.setLevel(level)
 
 
 def aliases(tree: exp.Expression) -> dict[str, str]:

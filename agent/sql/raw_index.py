@@ -22,6 +22,7 @@ from pglast.stream import RawStream
 from sqlglot import exp
 
 from agent.plan import DatabasePlan, Dialect
+from agent.sql.quiet import quiet_sqlglot
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,8 @@ def _from_pglast(
 
 def _other(sql: str, dialect: Dialect, step: _Step) -> list[_Event]:
     try:
-        statements = sqlglot.parse(sql, read=dialect)
+        with quiet_sqlglot():
+            statements = sqlglot.parse(sql, read=dialect)
     except sqlglot.errors.SqlglotError as error:
         logger.debug("migration %s: raw SQL not parsed (%s)", step.migration, error)
         return []
