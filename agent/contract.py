@@ -93,15 +93,45 @@ class TextContract:
         return str(value)
 
 
+# The API compiles strict tool schemas into a grammar and refuses one with more than 24 optional
+# properties or 16 union-typed ones ("Schema is too complex for compilation"), so a larger result
+# schema goes without `strict` and is held to its shape by Pydantic and the repair turns instead.
+STRICT_MAX_OPTIONAL = 24
+STRICT_MAX_UNIONS = 16
+
+
 def submit_tool(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """The strict ``submit_result`` tool definition for a result schema."""
-    return {
+    """The ``submit_result`` tool for a result schema; strict when the API can compile it."""
+    tool: dict[str, Any] = {
         "name": SUBMIT_TOOL,
         "description": description
         + " Call it exactly once, when the work is complete; it is the only way to finish.",
         "input_schema": schema,
-        "strict": True,
     }
+    optional, unions = schema_load(schema)
+    if optional <= STRICT_MAX_OPTIONAL and unions <= STRICT_MAX_UNIONS:
+        tool["strict"] = True
+    return tool
+
+
+def schema_load(node: Any) -> tuple[int, int]:
+    """How many optional and how many union-typed properties a JSON Schema has, in all."""
+    optional = unions = 0
+    if isinstance(node, dict):
+        required = set(node.get("required", ()))
+        for name, value in (node.get("properties") or {}).items():
+            optional += name not in required
+            unions += isinstance(value, dict) and (
+                "anyOf" in value or isinstance(value.get("type"), list)
+            )
+        for value in node.values():
+            inner = schema_load(value)
+            optional, unions = optional + inner[0], unions + inner[1]
+    elif isinstance(node, list):
+        for value in node:
+            inner = schema_load(value)
+            optional, unions = optional + inner[0], unions + inner[1]
+    return optional, unions
 
 
 def validation_problems(error: ValidationError, limit: int = 20) -> list[str]:

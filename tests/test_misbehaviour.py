@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from agent import Budget, run
+from agent.contract import STRICT_MAX_OPTIONAL, STRICT_MAX_UNIONS, schema_load, submit_tool
+from agent.database_contract import DatabaseContract
 from agent.retry import RetryPolicy
 from tests.run_support import (
     DOCUMENT,
@@ -333,3 +335,33 @@ def test_a_design_that_keeps_failing_the_proof_ends_as_invalid(
     assert reply["is_error"] is True
     assert "reading_progress.book_id" in reply["content"]
     assert files_under(workdir) == before
+
+
+def test_submit_tool_is_strict_only_within_the_api_grammar_limits() -> None:
+    small = {
+        "type": "object",
+        "properties": {"result": {"type": "string"}},
+        "required": ["result"],
+        "additionalProperties": False,
+    }
+    many = {
+        "type": "object",
+        "properties": {f"p{i}": {"type": "string"} for i in range(STRICT_MAX_OPTIONAL + 1)},
+        "required": [],
+        "additionalProperties": False,
+    }
+    unions = {
+        "type": "object",
+        "properties": {
+            f"u{i}": {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+            for i in range(STRICT_MAX_UNIONS + 1)
+        },
+        "required": [f"u{i}" for i in range(STRICT_MAX_UNIONS + 1)],
+        "additionalProperties": False,
+    }
+
+    assert schema_load(small) == (0, 0) and submit_tool("d", small)["strict"] is True
+    assert schema_load(many) == (STRICT_MAX_OPTIONAL + 1, 0)
+    assert "strict" not in submit_tool("d", many)
+    assert "strict" not in submit_tool("d", unions)
+    assert "strict" not in DatabaseContract().tool()
