@@ -187,3 +187,21 @@ def test_an_unusable_input_md_is_named_in_user_words(
     assert len(err.strip().splitlines()) == 1
     assert err.startswith(f"error: {tmp_path / 'input.md'} ") and expected in err
     assert "Glob" not in err and "Read" not in err
+
+
+def test_a_proof_database_that_cannot_start_ends_the_run(
+    full: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dsn = "postgresql://postgres@127.0.0.1:1/postgres"
+
+    code = main(
+        ["--workdir", str(full), "--replay", str(CASSETTES / "full.json"), "--dsn", dsn]
+        + ["--output-format", "json"]
+    )
+
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert result["subtype"] == "error_proof_unavailable"
+    assert "\n" not in result["result"] and "127.0.0.1" in result["result"]
+    assert result["num_turns"] == 1
+    assert not (full / "plan" / "database.md").exists()
