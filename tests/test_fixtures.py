@@ -95,9 +95,8 @@ def test_first_request_carries_inputs_tools_and_streams() -> None:
     assert list(tools) == ["Read", "Glob", "Grep", "submit_result"]
     assert set(tools["Read"]["input_schema"]["properties"]) == {"file_path", "offset", "limit"}
     assert set(tools["Glob"]["input_schema"]["properties"]) == {"pattern", "path"}
-    assert {"pattern", "path", "glob", "type", "output_mode", "-i", "-n", "-A", "-B", "-C"} <= set(
-        tools["Grep"]["input_schema"]["properties"]
-    )
+    grep = {"pattern", "path", "glob", "type", "output_mode", "-i", "-n", "-A", "-B", "-C"}
+    assert set(tools["Grep"]["input_schema"]["properties"]) == grep | {"head_limit", "multiline"}
     # The design schema has more optional properties than a strict grammar may (24): it goes
     # without `strict`, closed objects and Pydantic holding it to its shape.
     assert "strict" not in tools["submit_result"]
@@ -116,7 +115,11 @@ def test_repair_cassette_sends_the_findings_back(tmp_path: Path) -> None:
     second = exchanges[1]["request"]["body"]["messages"][-1]["content"][0]
 
     assert second["type"] == "tool_result" and second["is_error"] is True
-    assert "error" in second["content"]
+    assert second["content"].splitlines()[1:] == [
+        "- error fk-unindexed at entities[6].columns[1].foreign_key: no index leads with "
+        "reading_progress.book_id: add an index on (book_id, ...) so joins and cascades do not "
+        "scan reading_progress"
+    ]
 
 
 def test_cli_replays_from_outside_the_repository(tmp_path: Path) -> None:
