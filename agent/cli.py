@@ -12,13 +12,13 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from agent import interrupt
-from agent.loop import Budget, Event
-from agent.result import RunResult
-from agent.retry import RetryPolicy
-from agent.runner import BadInput, run
+
+if TYPE_CHECKING:
+    from agent.loop import Event
+    from agent.result import RunResult
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_main(argv: list[str]) -> int:
+    # The SDK and the loop load here, not at import: `prove` and `--help` need neither.
+    from agent.loop import Budget
+    from agent.retry import RetryPolicy
+    from agent.runner import BadInput, run
+
     parser = _parser()
     options = parser.parse_args(argv)
     _configure_logging(options.verbose)
@@ -74,6 +79,9 @@ def _run_main(argv: list[str]) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from agent.loop import Budget
+    from agent.retry import RetryPolicy
+
     parser = argparse.ArgumentParser(
         prog="python -m agent",
         description="Run a Claude Code style agent definition over a workdir. "
